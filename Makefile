@@ -1,0 +1,38 @@
+# Two entry points for a fresh clone: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
+
+.PHONY: env demo test test-nojit bench docs validate clean
+
+$(STAMP): constraints.txt requirements-dev.txt tiaug/pyproject.toml samcl_loss/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) -r requirements-dev.txt -e ./tiaug -e ./samcl_loss
+	touch $(STAMP)
+
+env: $(STAMP)
+
+demo: env
+	$(BIN)/python examples/demo.py --out demo-output
+
+test: env
+	$(BIN)/python -m pytest
+
+# Pure-Python run of every numba kernel, for line coverage of the kernels themselves.
+test-nojit: env
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest --cov=tiaug --cov=samcl_loss --cov-report=term-missing tests/tiaug
+
+bench: env
+	$(BIN)/python benchmarks/run_all.py
+
+docs: env
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+validate: env
+	$(BIN)/python benchmarks/validation.py
+
+clean:
+	rm -rf $(VENV) demo-output docs/_build docs/auto_examples docs/gen_modules

@@ -1,0 +1,87 @@
+"""The call convention every transform shares: sample parameters, then apply them."""
+
+import numpy as np
+
+from ._validation import check_image, check_mask, check_probability, check_rng
+
+
+class Transform:
+    """Base class of all tiaug transforms.
+
+    A transform is called as ``t(image=temps, mask=labels, rng=seed)`` and returns a dict with
+    ``"image"``, ``"mask"`` (when a mask was given), ``"occluded"`` (bool (H, W), the pixels covered
+    by synthesized occluders) and ``"params"`` (everything that was drawn).
+    ``t.replay(out["params"], image=temps, mask=labels)`` reproduces the output exactly.
+
+    Subclasses implement :meth:`sample` and :meth:`apply`; neither may mutate its inputs.
+
+    Parameters
+    ----------
+    p : float, optional
+        Probability of applying the transform. With ``p < 1`` one uniform number decides first,
+        and nothing else is drawn when the transform is skipped.
+    """
+
+    def __init__(self, p=1.0):
+        self.p = check_probability(p)
+
+    def sample(self, image, rng):
+        """Draw this transform's parameters for `image` (the current frame) as a dict."""
+        raise NotImplementedError
+
+    def apply(self, params, image, mask, occluded):
+        """Apply drawn `params`; return new ``(image, mask, occluded)``.
+
+        `mask` and `occluded` may be None (no labels / nothing occluded yet) and stay None
+        unless the transform creates them.
+        """
+        raise NotImplementedError
+
+    def __call__(self, *, image, mask=None, rng=None):
+        image = check_image(image)
+        mask = check_mask(mask, image.shape)
+        rng = check_rng(rng)
+        return _pack(*self._forward(image, mask, None, rng=rng), image, mask)
+
+    def replay(self, params, *, image, mask=None):
+        """Re-apply the parameters of an earlier call to `image` (and `mask`), drawing nothing."""
+        image = check_image(image)
+        mask = check_mask(mask, image.shape)
+        if not isinstance(params, dict) or "applied" not in params:
+            raise TypeError(
+                "params must be the 'params' dict returned by a call of this transform, "
+                f"got {type(params).__name__}"
+            )
+        return _pack(*self._forward(image, mask, None, params=params), image, mask)
+
+    def _forward(self, image, mask, occluded, *, rng=None, params=None):
+        """Sample (when `params` is None) and apply; return (image, mask, occluded, params)."""
+        if params is None:
+            params = self._draw(image, rng)
+        if params["applied"]:
+            image, mask, occluded = self.apply(params, image, mask, occluded)
+        return image, mask, occluded, params
+
+    def _draw(self, image, rng):
+        if self.p < 1.0 and not rng.random() < self.p:
+            return {"applied": False}
+        return {"applied": True, **self.sample(image, rng)}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self._repr_args().items())
+        return f"{type(self).__name__}({args})"
+
+    def _repr_args(self):
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+
+def _pack(image, mask, occluded, params, image_in, mask_in):
+    # Never hand back the caller's own arrays: a skipped transform returns copies.
+    if image is image_in:
+        image = image.copy()
+    out = {"image": image}
+    if mask_in is not None:
+        out["mask"] = mask.copy() if mask is mask_in else mask
+    out["occluded"] = np.zeros(image.shape, bool) if occluded is None else occluded
+    out["params"] = params
+    return out

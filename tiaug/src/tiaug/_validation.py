@@ -1,0 +1,122 @@
+"""Argument checks shared by every public function and transform.
+
+Each check raises ``TypeError`` for a wrong type or dtype and ``ValueError`` for a wrong shape or
+value, with a message that names the argument and says what is accepted.
+"""
+
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def check_image(image, name="image"):
+    """Return `image` if it is a finite 2-D float32/float64 array of temperatures in °C."""
+    if not isinstance(image, np.ndarray):
+        raise TypeError(
+            f"{name} must be a numpy.ndarray of temperatures in °C (float32 or float64), "
+            f"got {type(image).__name__}"
+        )
+    if image.dtype.kind in "iub":
+        raise TypeError(
+            f"{name} has dtype {image.dtype}, but tiaug works on temperatures in °C as float32 or "
+            "float64; convert raw sensor counts with your camera's radiometric calibration first, "
+            "e.g. temps = (counts * gain + offset).astype(np.float32)"
+        )
+    if image.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must have dtype float32 or float64, got {image.dtype}")
+    if image.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D (H, W) array of temperatures, got shape {image.shape}; "
+            "apply the transform to each frame of a stack separately"
+        )
+    if image.shape[0] < 2 or image.shape[1] < 2:
+        raise ValueError(f"{name} must be at least 2x2 pixels, got shape {image.shape}")
+    if not np.isfinite(image).all():
+        raise ValueError(
+            f"{name} contains NaN or inf; replace invalid pixels (dead pixels, saturation) with "
+            "finite temperatures before augmenting"
+        )
+    return image
+
+
+def check_mask(mask, shape, name="mask"):
+    """Return `mask` (or None) if it is an integer label map of the given shape."""
+    if mask is None:
+        return None
+    if not isinstance(mask, np.ndarray):
+        raise TypeError(
+            f"{name} must be a numpy.ndarray of integer class labels, got {type(mask).__name__}"
+        )
+    if mask.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must have an integer dtype (class labels, e.g. uint8 or int64), "
+            f"got {mask.dtype}"
+        )
+    if mask.shape != tuple(shape):
+        raise ValueError(f"{name} must have the image's shape {tuple(shape)}, got {mask.shape}")
+    return mask
+
+
+def check_rng(rng, name="rng"):
+    """Return a ``numpy.random.Generator`` from `rng` (SPEC 7: None, int seed or Generator)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence,
+                                       np.random.BitGenerator)):
+        if isinstance(rng, numbers.Integral) and rng < 0:
+            raise ValueError(f"{name} must be a non-negative integer seed, got {rng}")
+        return np.random.default_rng(rng)
+    raise TypeError(
+        f"{name} must be None, a non-negative int seed or a numpy.random.Generator, "
+        f"got {type(rng).__name__}"
+    )
+
+
+def check_number(value, name, *, low=None, high=None, low_inclusive=True, high_inclusive=True):
+    """Return `value` as float if it is a finite real number within the given bounds."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    too_low = low is not None and (value < low if low_inclusive else value <= low)
+    too_high = high is not None and (value > high if high_inclusive else value >= high)
+    if too_low or too_high:
+        left = "[" if low_inclusive else "("
+        right = "]" if high_inclusive else ")"
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise ValueError(f"{name} must be in {left}{lo}, {hi}{right}, got {value:g}")
+    return value
+
+
+def check_range(value, name, *, low=None, high=None, low_inclusive=True, high_inclusive=True):
+    """Return `value` as a ``(lo, hi)`` float tuple; a single number ``v`` means ``(v, v)``.
+
+    Both ends must lie within the bounds and ``lo <= hi``.
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        value = (value, value)
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a number or a (low, high) pair, got {value!r}")
+    bounds = dict(low=low, high=high, low_inclusive=low_inclusive, high_inclusive=high_inclusive)
+    lo = check_number(value[0], f"{name}[0]", **bounds)
+    hi = check_number(value[1], f"{name}[1]", **bounds)
+    if lo > hi:
+        raise ValueError(f"{name} must satisfy low <= high, got ({lo:g}, {hi:g})")
+    return (lo, hi)
+
+
+def check_probability(p, name="p"):
+    """Return `p` as float if it is a probability in [0, 1]."""
+    return check_number(p, name, low=0.0, high=1.0)
+
+
+def check_choice(value, name, choices):
+    """Return `value` if it is one of `choices` (strings)."""
+    if not isinstance(value, str) or value not in choices:
+        accepted = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {accepted}, got {value!r}")
+    return value
