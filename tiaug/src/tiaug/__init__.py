@@ -23,6 +23,9 @@ _NAMES = {
     "NETDNoise": "noise",
     "GaussianBlur": "blur",
     "ThermalOcclusion": "occlusion",
+    "Eyeglasses": "occlusion",
+    "HeldCup": "occlusion",
+    "HandOcclusion": "occlusion",
 }
 _SUBMODULES = {"functional", "normalize", "datasets", "testing", "seeding"}
 

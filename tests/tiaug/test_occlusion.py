@@ -1,0 +1,316 @@
+"""ThermalOcclusion, the real-world occluders and the functional layer (draw_occluders, occlude)."""
+
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tiaug.occlusion import (
+    Eyeglasses,
+    HandOcclusion,
+    HeldCup,
+    ThermalOcclusion,
+    draw_occluders,
+    occlude,
+)
+
+DTYPES = [np.float32, np.float64]
+TRANSFORMS = [
+    ThermalOcclusion(), ThermalOcclusion(temperature="hot", count=(2, 3)),
+    ThermalOcclusion(temperature="cold", gradient=0.0), ThermalOcclusion(temperature=(-5.0, 80.0)),
+    Eyeglasses(), HeldCup(), HandOcclusion(),
+]
+
+
+def frame(seed, shape=(40, 52), dtype=np.float32):
+    rng = np.random.default_rng(seed)
+    image = rng.uniform(20.0, 36.0, shape).astype(dtype)
+    labels = rng.integers(0, 6, shape).astype(np.uint8)
+    return image, labels
+
+
+def face(shape=(48, 64)):
+    """A crude face: warm ellipse, two eye blobs (class 3), a nose (5) and background (0)."""
+    rr, cc = np.mgrid[:shape[0], :shape[1]]
+    image = np.full(shape, 24.0, np.float32)
+    labels = np.zeros(shape, np.uint8)
+    inside = ((rr - 24) / 22) ** 2 + ((cc - 32) / 18) ** 2 <= 1
+    image[inside], labels[inside] = 34.0, 1
+    for col in (24, 40):
+        eye = ((rr - 19) / 2.5) ** 2 + ((cc - col) / 4) ** 2 <= 1
+        image[eye], labels[eye] = 35.5, 3
+    labels[22:30, 30:35] = 5
+    return image, labels
+
+
+# --------------------------------------------------------------------------- contract
+
+
+@pytest.mark.parametrize("t", TRANSFORMS, ids=repr)
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_contract(t, dtype, seed):
+    image, labels = frame(seed % 1000, dtype=dtype)
+    image0, labels0 = image.copy(), labels.copy()
+    out = t(image=image, mask=labels, rng=seed)
+    np.testing.assert_array_equal(image, image0)  # no mutation
+    np.testing.assert_array_equal(labels, labels0)
+    occ = out["occluded"]
+    assert out["image"].dtype == dtype and occ.dtype == bool and occ.shape == image.shape
+    # Outside the occluders bit-identical; inside every pixel was repainted by an occluder.
+    assert out["image"][~occ].tobytes() == image[~occ].tobytes()
+    np.testing.assert_array_equal(occ, draw_occluders(image.shape,
+                                                      out["params"]["occluders"]).any(0))
+    np.testing.assert_array_equal(out["mask"], labels)  # label_policy="keep"
+    again = t.replay(out["params"], image=image, mask=labels)
+    assert again["image"].tobytes() == out["image"].tobytes()
+    np.testing.assert_array_equal(again["occluded"], occ)
+    same = t(image=image, mask=labels, rng=seed)
+    assert same["image"].tobytes() == out["image"].tobytes()
+
+
+@pytest.mark.parametrize("t", TRANSFORMS, ids=repr)
+def test_pickle_roundtrip_gives_same_output(t):
+    image, labels = frame(0)
+    clone = pickle.loads(pickle.dumps(t))
+    a, b = t(image=image, mask=labels, rng=3), clone(image=image, mask=labels, rng=3)
+    assert a["image"].tobytes() == b["image"].tobytes()
+    params = pickle.loads(pickle.dumps(a["params"]))
+    assert t.replay(params, image=image)["image"].tobytes() == a["image"].tobytes()
+
+
+def test_skipped_draws_nothing_and_returns_copies():
+    image, labels = frame(1)
+    out = ThermalOcclusion(p=0.0)(image=image, mask=labels, rng=0)
+    assert out["params"] == {"applied": False} and not out["occluded"].any()
+    assert out["image"] is not image and np.array_equal(out["image"], image)
+
+
+# --------------------------------------------------------------------------- temperatures
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(seed=st.integers(0, 2**32 - 1), lo=st.floats(-30.0, 60.0), span=st.floats(0.0, 5.0))
+def test_temperature_modes(dtype, seed, lo, span):
+    image = np.random.default_rng(seed).uniform(lo, lo + span, (24, 30)).astype(dtype)
+    for mode, ok in [("hot", lambda v: v > image.max()), ("cold", lambda v: v < image.min())]:
+        out = ThermalOcclusion(temperature=mode, count=(2, 3))(image=image, rng=seed)
+        assert ok(out["image"][out["occluded"]]).all(), mode
+    hi = lo + span + 0.01  # a range holding float32 values (else the nearest value is used)
+    out = ThermalOcclusion(temperature=(lo, hi), count=3)(image=image, rng=seed)
+    vals = out["image"][out["occluded"]].astype(np.float64)
+    assert (vals >= lo).all() and (vals <= hi).all()
+
+
+def test_any_mode_spans_reference_range_and_guards_uniform_frames():
+    image = np.full((16, 16), 30.0)
+    t = ThermalOcclusion(temperature="any", gradient=0.0)
+    temps = [o["temperature"] for s in range(200)
+             for o in t.sample(image, np.random.default_rng(s))["occluders"]]
+    # Delta = max - min = 0 is replaced by 1 °C: temperatures fill [29, 31], not a single value.
+    assert 29.0 <= min(temps) < 29.2 and 30.8 < max(temps) <= 31.0
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@pytest.mark.parametrize("policy, value", [("ignore", 255), ("background", 0)])
+def test_label_policies(policy, value):
+    image, labels = frame(2)
+    out = ThermalOcclusion(label_policy=policy, count=3)(image=image, mask=labels, rng=5)
+    occ = out["occluded"]
+    assert occ.any() and (out["mask"][occ] == value).all()
+    np.testing.assert_array_equal(out["mask"][~occ], labels[~occ])
+    assert set(np.unique(out["mask"])) <= set(np.unique(labels)) | {value}
+
+
+def test_ignore_index_is_configurable_and_must_fit_the_mask_dtype():
+    image, labels = frame(3)
+    out = ThermalOcclusion(label_policy="ignore", ignore_index=-100)(
+        image=image, mask=labels.astype(np.int64), rng=0)
+    assert (out["mask"][out["occluded"]] == -100).all()
+    with pytest.raises(ValueError, match=r"ignore_index=-100 does not fit the mask dtype uint8 "
+                                         r"\(range 0\.\.255\)"):
+        ThermalOcclusion(label_policy="ignore", ignore_index=-100)(image=image, mask=labels, rng=0)
+
+
+def test_incoming_occluded_is_or_ed():
+    image, _ = frame(4)
+    before = np.zeros(image.shape, bool)
+    before[0, 0] = before[-1, -1] = True
+    bar = {"shapes": [{"type": "line", "points": [[10, 0], [10, 51]], "width": 1.0}],
+           "temperature": 50.0}
+    _, mask, occ = occlude(image, [bar], occluded=before)
+    assert mask is None and occ[10].all() and occ[0, 0] and occ[-1, -1] and occ.sum() == 54
+    assert before.sum() == 2
+
+
+# --------------------------------------------------------------------------- placement and size
+
+
+def test_occluders_reach_every_cell_of_the_frame_corners_included():
+    image, _ = frame(5, shape=(32, 40))
+    t = ThermalOcclusion(size=(0.05, 0.1))
+    hits = np.zeros((4, 4), bool)
+    for seed in range(300):
+        occ = t(image=image, rng=seed)["occluded"]
+        hits |= occ.reshape(4, 8, 4, 10).any(axis=(1, 3))
+    assert hits.all()
+    corners = np.zeros((2, 2), bool)
+    for seed in range(300):
+        occ = t(image=image, rng=seed)["occluded"]
+        corners |= occ[[0, 0, -1, -1], [0, -1, 0, -1]].reshape(2, 2)
+    assert corners.all()
+
+
+def test_occluded_fraction_does_not_depend_on_resolution():
+    t = ThermalOcclusion()
+    small, large = np.zeros((24, 30)), np.zeros((96, 120))
+    f_small = np.mean([t(image=small, rng=s)["occluded"].mean() for s in range(120)])
+    f_large = np.mean([t(image=large, rng=s)["occluded"].mean() for s in range(120)])
+    assert 0.01 < f_large < 0.3
+    assert abs(f_small - f_large) < 0.1 * f_large
+
+
+# --------------------------------------------------------------------------- real occluders
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_eyeglasses_land_on_the_eyes(seed):
+    image, labels = face()
+    out = Eyeglasses()(image=image, mask=labels, rng=seed)
+    lenses, rims = draw_occluders(image.shape, out["params"]["occluders"])
+    assert lenses[labels == 3].mean() > 0.95
+    # Lens glass (where the frame does not cover it) is colder than the eyes.
+    assert out["image"][lenses & ~rims].max() <= image.max() - 3.0
+
+
+def test_eyeglasses_follow_a_rotated_face():
+    image, labels = face()
+    image, labels = np.ascontiguousarray(image.T), np.ascontiguousarray(labels.T)
+    out = Eyeglasses()(image=image, mask=labels, rng=0)
+    lenses = draw_occluders(image.shape, out["params"]["occluders"][:1])[0]
+    assert lenses[labels == 3].mean() > 0.95
+
+
+def test_eyeglasses_without_eye_labels_go_to_the_upper_middle():
+    image, _ = face()
+    for seed in range(10):
+        occ = Eyeglasses()(image=image, rng=seed)["occluded"]
+        rows, cols = np.nonzero(occ)
+        assert 0.15 * 48 < rows.mean() < 0.6 * 48 and 0.3 * 64 < cols.mean() < 0.7 * 64
+
+
+def test_cup_is_hot_or_cold_and_touches_the_bottom_border():
+    image, _ = face()
+    for seed in range(10):
+        for p_hot, lo, hi in [(1.0, 42.0, 65.0), (0.0, 5.0, 15.0)]:
+            out = HeldCup(p_hot=p_hot)(image=image, rng=seed)
+            vals = out["image"][out["occluded"]]
+            assert lo <= vals.min() and vals.max() <= hi
+            assert out["occluded"][-1].any()
+
+
+def test_hand_is_slightly_cooler_than_the_face_and_enters_from_a_border():
+    image, _ = face()
+    for seed in range(10):
+        out = HandOcclusion()(image=image, rng=seed)
+        vals, occ = out["image"][out["occluded"]], out["occluded"]
+        assert image.max() - 6.0 <= vals.min() and vals.max() <= image.max() - 1.0
+        assert occ[-1].any() or occ[:, 0].any() or occ[:, -1].any()
+
+
+# --------------------------------------------------------------------------- functional
+
+
+def test_draw_occluders_one_mask_per_occluder():
+    occs = [{"shapes": [{"type": "ellipse", "center": (5, 5), "axes": (3, 2), "angle": 0.0}],
+             "temperature": 10.0},
+            {"shapes": [{"type": "line", "points": [[0, 0]], "width": 2.0}], "temperature": 1.0}]
+    masks = draw_occluders((12, 12), occs)
+    assert masks.shape == (2, 12, 12)
+    # 5 + 2 * (3 + 3 + 1) pixel centres in the ellipse; a disc of radius 1 at the corner.
+    assert masks[0].sum() == 19 and masks[1].sum() == 3
+
+
+def test_occlude_later_occluders_cover_earlier_ones():
+    image = np.zeros((6, 6))
+    sq = [[-1, -1], [-1, 6], [6, 6], [6, -1]]
+    occs = [{"shapes": [{"type": "polygon", "vertices": sq}], "temperature": 1.0},
+            {"shapes": [{"type": "line", "points": [[2, 0], [2, 5]], "width": 1}],
+             "temperature": 2.0}]
+    out, _, occ = occlude(image, occs)
+    assert occ.all() and (out[2] == 2.0).all() and (out[3] == 1.0).all()
+
+
+@pytest.mark.parametrize("occluders, error, match", [
+    ({"shapes": []}, TypeError, "occluders must be a list of occluder dicts"),
+    ([{"shapes": []}], TypeError, r"occluders\[0\] must be a dict with 'shapes' and 'temperature'"),
+    ([{"shapes": [{"type": "circle"}], "temperature": 1.0}], ValueError,
+     r"occluders\[0\]\['shapes'\]\[0\]\['type'\] must be one of 'polygon', 'line', 'ellipse'"),
+    ([{"shapes": [{"type": "polygon", "vertices": [[0, 0], [1, 1]]}], "temperature": 1.0}],
+     ValueError, r"vertices'\] must be an \(N, 2\) array of \(row, col\) with N >= 3"),
+    ([{"shapes": [{"type": "line", "points": [[0, 0]], "width": 0}], "temperature": 1.0}],
+     ValueError, r"\['width'\] must be in \(0, inf\]"),
+    ([{"shapes": [{"type": "ellipse", "center": (0, 0), "axes": 3}], "temperature": 1.0}],
+     TypeError, r"\['axes'\] must be a pair \(a, b\) of semi-axes"),
+    ([{"shapes": [], "temperature": float("nan")}], ValueError,
+     r"occluders\[0\]\['temperature'\] must be finite"),
+    ([{"shapes": [], "temperature": (1.0, 2.0)}], ValueError, "needs an 'axis'"),
+    ([{"shapes": [], "temperature": (1.0, 2.0), "axis": ((1, 1), (1, 1))}], ValueError,
+     r"\['axis'\] must be two distinct points"),
+])
+def test_occluder_errors(occluders, error, match):
+    with pytest.raises(error, match=match):
+        occlude(np.zeros((4, 4)), occluders)
+
+
+def test_functional_argument_errors():
+    image = np.zeros((4, 4))
+    with pytest.raises(ValueError, match="label_policy must be one of 'keep', 'ignore', "
+                                         "'background', got 'drop'"):
+        occlude(image, [], label_policy="drop")
+    with pytest.raises(TypeError, match="ignore_index must be an int, got float"):
+        occlude(image, [], ignore_index=1.5)
+    with pytest.raises(TypeError, match="occluded must be a bool numpy.ndarray or None"):
+        occlude(image, [], occluded=np.zeros((4, 4), int))
+    with pytest.raises(ValueError, match=r"occluded must have the image's shape \(4, 4\)"):
+        occlude(image, [], occluded=np.zeros((4, 5), bool))
+    with pytest.raises(TypeError, match=r"shape must be a pair of ints \(H, W\)"):
+        draw_occluders((4.0, 4), [])
+    with pytest.raises(ValueError, match=r"shape must be positive, got \(0, 4\)"):
+        draw_occluders((0, 4), [])
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(temperature="warm"), ValueError, "temperature must be one of 'any', 'hot', 'cold'"),
+    (dict(temperature=(40.0, 30.0)), ValueError, r"temperature must satisfy low <= high"),
+    (dict(label_policy="none"), ValueError, "label_policy must be one of"),
+    (dict(ignore_index="255"), TypeError, "ignore_index must be an int, got str"),
+    (dict(count=0), ValueError, r"count\[0\] must be in \[1, inf\]"),
+    (dict(count=(1.5, 2)), ValueError, "count must be whole numbers"),
+    (dict(size=(0.0, 0.2)), ValueError, r"size\[0\] must be in \(0, 1\]"),
+    (dict(line_width=2.0), ValueError, r"line_width\[0\] must be in \(0, 1\]"),
+    (dict(shapes="polygon"), TypeError, "shapes must be a non-empty sequence"),
+    (dict(shapes=("blob",)), ValueError, r"shapes\[i\] must be one of 'polygon', 'line'"),
+    (dict(gradient=-1.0), ValueError, r"gradient must be in \[0, inf\]"),
+    (dict(p=2.0), ValueError, r"p must be in \[0, 1\]"),
+])
+def test_thermal_occlusion_parameter_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ThermalOcclusion(**kwargs)
+
+
+@pytest.mark.parametrize("cls, kwargs, error, match", [
+    (Eyeglasses, dict(lens_size=0.6), ValueError, r"lens_size\[0\] must be in \(0, 0\.5\]"),
+    (Eyeglasses, dict(eye_label=3.0), TypeError, "eye_label must be an int, got float"),
+    (HeldCup, dict(p_hot=1.5), ValueError, r"p_hot must be in \[0, 1\]"),
+    (HeldCup, dict(hot=(60.0, 50.0)), ValueError, "hot must satisfy low <= high"),
+    (HandOcclusion, dict(fingertip_drop=-1.0), ValueError, r"fingertip_drop\[0\] must be in"),
+    (HandOcclusion, dict(size=0.0), ValueError, r"size\[0\] must be in \(0, 2\]"),
+])
+def test_real_occluder_parameter_errors(cls, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        cls(**kwargs)
