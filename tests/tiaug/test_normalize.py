@@ -1,0 +1,96 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tiaug.normalize import fixed_range, minmax
+from tiaug.testing.strategies import temperatures
+
+RANGES = [(-1.0, 1.0), (0.0, 1.0), (-3.5, 10.0)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("out_range", RANGES)
+def test_minmax_hits_ends_and_keeps_dtype(dtype, out_range):
+    image = np.array([[20.0, 25.0], [30.0, 40.0]], dtype=dtype)
+    before = image.copy()
+    out = minmax(image, out_range)
+    assert out.dtype == dtype and out.shape == image.shape
+    assert out.min() == out_range[0] and out.max() == out_range[1]
+    np.testing.assert_allclose(out[0, 1], np.interp(25.0, [20, 40], out_range), rtol=1e-6)
+    np.testing.assert_array_equal(image, before)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_minmax_constant_image_maps_to_centre(dtype):
+    out = minmax(np.full((3, 4), 36.6, dtype=dtype), (0, 1))
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out, 0.5)
+    np.testing.assert_array_equal(minmax(np.zeros((2, 2), dtype)), 0.0)
+
+
+@given(temperatures(), st.sampled_from(RANGES))
+def test_minmax_properties(image, out_range):
+    out = minmax(image, out_range)
+    lo, hi = out_range
+    assert out.dtype == image.dtype and out.shape == image.shape
+    assert np.isfinite(out).all()
+    assert lo <= out.min() and out.max() <= hi
+    # Non-decreasing: sorting the input sorts the output.
+    order = np.argsort(image, axis=None, kind="stable")
+    assert np.all(np.diff(out.ravel()[order]) >= 0)
+    if image.min() < image.max():
+        assert out.min() == lo and out.max() == hi
+
+
+@given(temperatures(min_value=-20.0, max_value=80.0), st.sampled_from(RANGES), st.booleans())
+def test_fixed_range_properties(image, out_range, clip):
+    out = fixed_range(image, 10.0, 40.0, out_range, clip=clip)
+    lo, hi = out_range
+    assert out.dtype == image.dtype and out.shape == image.shape
+    order = np.argsort(image, axis=None, kind="stable")
+    assert np.all(np.diff(out.ravel()[order]) >= 0)
+    expected = lo + (image.astype(np.float64) - 10.0) * (hi - lo) / 30.0
+    if clip:
+        expected = np.clip(expected, lo, hi)
+        assert lo <= out.min() and out.max() <= hi
+    tol = 1e-5 if image.dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out, expected, rtol=tol, atol=tol * 10)
+
+
+def test_fixed_range_maps_window_ends():
+    image = np.array([[20.0, 40.0], [10.0, 50.0]], dtype=np.float32)
+    np.testing.assert_array_equal(fixed_range(image, 20, 40), [[-1, 1], [-1, 1]])
+    np.testing.assert_array_equal(
+        fixed_range(image, 20, 40, out_range=(0, 1), clip=False), [[0, 1], [-0.5, 1.5]]
+    )
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda im: minmax(im, (1, 1)), ValueError,
+         r"out_range must be a \(low, high\) pair with low < high, e.g. \(-1, 1\) or \(0, 1\), "
+         r"got \(1, 1\)"),
+        (lambda im: minmax(im, (1, 0)), ValueError, r"out_range must satisfy low <= high"),
+        (lambda im: minmax(im, "01"), TypeError, "out_range must be a number or a"),
+        (lambda im: minmax(im.astype(np.uint16)), TypeError, "image has dtype uint16"),
+        (lambda im: fixed_range(im, 40, 20), ValueError,
+         "t_min must be below t_max, got t_min=40, t_max=20"),
+        (lambda im: fixed_range(im, 20, np.nan), ValueError, "t_max must be finite"),
+        (lambda im: fixed_range(im, "20", 40), TypeError, "t_min must be a real number"),
+        (lambda im: fixed_range(im, 20, 40, clip=1), TypeError, "clip must be True or False"),
+        (lambda im: fixed_range(im, 20, 20 + 1e-9), ValueError,
+         "t_min and t_max must differ in the image's dtype float32"),
+    ],
+)
+def test_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call(np.full((4, 4), 30.0, dtype=np.float32))
+
+
+def test_nan_rejected():
+    image = np.full((4, 4), 30.0)
+    image[1, 1] = np.nan
+    with pytest.raises(ValueError, match="image contains NaN or inf"):
+        minmax(image)

@@ -1,0 +1,285 @@
+"""Synthetic thermal face frames in °C with 6-class labels, for examples, tests and smoke training.
+
+The frames imitate a frontal LWIR recording in the style of the Thermal Face Database (Kopaczka et
+al., 2018/2019), on which the SAM-CL paper trains: a subject in front of a wall at room temperature,
+head and shoulders in view. Labels follow the paper's landmark-derived masks: pixels enclosed by the
+polygons of the chin, mouth, eyes, eyebrows and nose; everything else is background.
+
+Physical model (all temperatures in °C, float32):
+
+========================  =====================================================================
+region                    temperature
+========================  =====================================================================
+background (wall)         ambient 18-26 per frame, linear gradient up to 1.5 and smooth texture
+face skin                 33.3-34.6 per subject (+0.12 per °C ambient above 22); forehead
+                          +0.4 warmer; cheeks and jaw cool by up to 1.6 towards the outline
+inner eye corners         35.6-36.4 per subject at 22 °C ambient (medial canthi, close to core
+                          temperature; half the skin's ambient drift); eyes and periorbital
+                          region in between
+nose                      tip 1.5-4 cooler than the skin (breathing and exposure), warm creases
+                          beside the nostrils; eyebrows 0.8 cooler (hair insulates)
+mouth / chin              lips +0.4, an open mouth near core temperature; chin tip cooler
+hair, ears, clothing      hair 45-75 % of the way from ambient to skin; ears 1 °C cooler than
+                          the face, coldest at the rim; clothing 5-9 above ambient; neck warm
+sensor                    3x3 binomial optics blur, Gaussian noise with std 0.05 (NETD ~50 mK)
+========================  =====================================================================
+
+A *subject* fixes the head shape, the layout of the features and the skin, eye-corner and
+nose temperatures; each frame draws the ambient, pose (roll ±15°, yaw ±15°, position and size
+jitter), expression (mouth opening, smile, blink, brow raise) and the textures. Split train,
+validation and test sets by subject (as the paper does) with :func:`subject_split` or by passing
+disjoint `subjects` to :func:`synthetic_faces`.
+"""
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _faces
+from ._validation import check_rng
+
+__all__ = ["CLASS_NAMES", "NOISE_STD", "FaceDataset", "make_face", "synthetic_faces",
+           "subject_split"]
+
+CLASS_NAMES = _faces.CLASS_NAMES
+NOISE_STD = _faces.NOISE_STD
+_MIN_SIZE = 32
+
+
+class FaceDataset(NamedTuple):
+    """Frames from :func:`synthetic_faces`: unpacks as ``images, labels, subjects``."""
+
+    images: np.ndarray
+    """(n, H, W) float32 temperatures in °C."""
+    labels: np.ndarray
+    """(n, H, W) uint8 class labels, indices into :data:`CLASS_NAMES`."""
+    subjects: np.ndarray
+    """(n,) int64 subject id of each frame."""
+
+
+def _check_shape(shape):
+    if (not isinstance(shape, (tuple, list)) or len(shape) != 2
+            or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in shape)):
+        raise TypeError(f"shape must be a (height, width) pair of ints, got {shape!r}")
+    if min(shape) < _MIN_SIZE:
+        raise ValueError(
+            f"shape must be at least {_MIN_SIZE}x{_MIN_SIZE} pixels, got {tuple(shape)}"
+        )
+    return int(shape[0]), int(shape[1])
+
+
+def _check_subject(subject, name="subject"):
+    if isinstance(subject, bool) or not isinstance(subject, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a non-negative int subject id, got {type(subject).__name__}"
+        )
+    if subject < 0:
+        raise ValueError(f"{name} must be a non-negative int subject id, got {subject}")
+    return int(subject)
+
+
+def _identity(subject, rng):
+    if subject is None:
+        return _faces.identity(rng)
+    return _faces.identity(np.random.default_rng([_faces._SALT, subject]))
+
+
+def make_face(shape=(256, 320), *, subject=None, rng=None):
+    """Render one synthetic thermal face frame and its label map.
+
+    Parameters
+    ----------
+    shape : tuple of int, optional
+        ``(height, width)`` of the frame, at least 32x32. The head spans about 60 % of the
+        shorter side; below roughly 128 pixels the eyes and eyebrows cover only a few pixels.
+    subject : int or None, optional
+        Identity of the subject: the same id always gives the same head shape, feature layout and
+        skin temperatures, while pose, expression, ambient and noise vary with `rng`. None draws a
+        new identity from `rng`.
+    rng : None, int or numpy.random.Generator, optional
+        Source of the frame's randomness (SPEC 7). The same seed gives the same frame.
+
+    Returns
+    -------
+    image : ndarray of float32, shape (H, W)
+        Temperatures in °C.
+    labels : ndarray of uint8, shape (H, W)
+        Class of each pixel, an index into :data:`CLASS_NAMES`
+        (0 background, 1 chin, 2 mouth, 3 eyes, 4 eyebrows, 5 nose).
+
+    Raises
+    ------
+    TypeError
+        If `shape` is not a pair of ints, `subject` is not an int or `rng` is of the wrong type.
+    ValueError
+        If `shape` is smaller than 32x32 or `subject` is negative.
+
+    See Also
+    --------
+    synthetic_faces : many frames with subject ids.
+
+    Notes
+    -----
+    The physical model is described in :mod:`tiaug.datasets`. Every pixel is computed with
+    vectorised array operations: a 256x320 frame takes a few milliseconds.
+
+    Examples
+    --------
+    >>> from tiaug.datasets import make_face, CLASS_NAMES
+    >>> image, labels = make_face((256, 320), subject=3, rng=0)
+    >>> image.dtype, labels.dtype, image.shape
+    (dtype('float32'), dtype('uint8'), (256, 320))
+    >>> sorted(CLASS_NAMES[c] for c in set(labels.flat))
+    ['background', 'chin', 'eyebrows', 'eyes', 'mouth', 'nose']
+    >>> bool(image[labels == 0].mean() < image[labels == 1].mean())  # the room is cooler
+    True
+    """
+    shape = _check_shape(shape)
+    if subject is not None:
+        subject = _check_subject(subject)
+    rng = check_rng(rng)
+    ident = _identity(subject, rng)
+    return _faces.render(shape, ident, _faces.frame(rng, ident), rng)
+
+
+def synthetic_faces(n, shape=(256, 320), *, subjects=None, rng=None):
+    """Render `n` frames of synthetic thermal faces with labels and subject ids.
+
+    Parameters
+    ----------
+    n : int
+        Number of frames, at least 1.
+    shape : tuple of int, optional
+        ``(height, width)`` of every frame, at least 32x32.
+    subjects : sequence of int or None, optional
+        Subject ids to cycle through: frame ``i`` shows subject ``subjects[i % len(subjects)]``.
+        None gives every frame its own subject, ids ``0 .. n-1``.
+    rng : None, int or numpy.random.Generator, optional
+        Source of the per-frame randomness (SPEC 7). The same seed gives the same frames.
+
+    Returns
+    -------
+    FaceDataset
+        Named tuple ``(images, labels, subjects)``: ``(n, H, W)`` float32 °C, ``(n, H, W)`` uint8
+        labels and ``(n,)`` int64 subject ids.
+
+    Raises
+    ------
+    TypeError
+        If `n` is not an int, `subjects` is not a sequence of ints, or `shape` / `rng` is invalid.
+    ValueError
+        If `n` < 1, `subjects` is empty or holds a negative id, or `shape` is smaller than 32x32.
+
+    See Also
+    --------
+    make_face : one frame.
+    subject_split : split frames into sets with disjoint subjects.
+
+    Examples
+    --------
+    Training and validation sets that share no subject:
+
+    >>> from tiaug.datasets import synthetic_faces
+    >>> train = synthetic_faces(8, (64, 80), subjects=range(4), rng=0)
+    >>> val = synthetic_faces(2, (64, 80), subjects=[100], rng=1)
+    >>> train.images.shape, train.labels.shape, train.subjects.tolist()
+    ((8, 64, 80), (8, 64, 80), [0, 1, 2, 3, 0, 1, 2, 3])
+    >>> images, labels, subject_ids = val  # a plain tuple too
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"n must be an int number of frames, got {type(n).__name__}")
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    shape = _check_shape(shape)
+    if subjects is None:
+        ids = list(range(n))
+    else:
+        if isinstance(subjects, (str, bytes)) or not hasattr(subjects, "__iter__"):
+            raise TypeError(
+                f"subjects must be None or a sequence of int subject ids, "
+                f"got {type(subjects).__name__}"
+            )
+        ids = [_check_subject(s, "subjects[]") for s in subjects]
+        if not ids:
+            raise ValueError("subjects must hold at least one subject id, got an empty sequence")
+    rng = check_rng(rng)
+    subject_ids = np.array([ids[i % len(ids)] for i in range(n)], dtype=np.int64)
+    images = np.empty((n, *shape), dtype=np.float32)
+    labels = np.empty((n, *shape), dtype=np.uint8)
+    identities = {s: _identity(s, None) for s in set(ids)}
+    for i, s in enumerate(subject_ids.tolist()):
+        ident = identities[s]
+        images[i], labels[i] = _faces.render(shape, ident, _faces.frame(rng, ident), rng)
+    return FaceDataset(images, labels, subject_ids)
+
+
+def subject_split(subjects, fractions=(0.7, 0.15, 0.15), *, rng=None):
+    """Split frames into sets whose subjects are disjoint (train / validation / test).
+
+    Parameters
+    ----------
+    subjects : array_like of int, shape (n,)
+        Subject id of each frame, e.g. ``synthetic_faces(...).subjects``.
+    fractions : sequence of float, optional
+        Share of the *subjects* (not frames) in each set; positive, summing to 1. The paper splits
+        85 % / 15 % by subject: ``fractions=(0.85, 0.15)``.
+    rng : None, int or numpy.random.Generator, optional
+        Decides which subjects go where (SPEC 7).
+
+    Returns
+    -------
+    tuple of ndarray of int64
+        One array of frame indices per fraction, each sorted. Every subject lands in exactly one
+        set, and every set gets at least one subject.
+
+    Raises
+    ------
+    TypeError
+        If `subjects` is not 1-D integer or `fractions` is not a sequence of numbers.
+    ValueError
+        If a fraction is not positive, they do not sum to 1, or there are fewer distinct subjects
+        than sets.
+
+    Examples
+    --------
+    >>> from tiaug.datasets import synthetic_faces, subject_split
+    >>> data = synthetic_faces(12, (64, 64), subjects=range(6), rng=0)
+    >>> train, val = subject_split(data.subjects, (0.85, 0.15), rng=0)
+    >>> len(train) + len(val)
+    12
+    >>> set(data.subjects[train]) & set(data.subjects[val])
+    set()
+    """
+    ids = np.asarray(subjects)
+    if ids.ndim != 1 or ids.dtype.kind not in "iu":
+        raise TypeError(
+            f"subjects must be a 1-D sequence of int subject ids, got dtype {ids.dtype} "
+            f"and shape {ids.shape}"
+        )
+    if not isinstance(fractions, (tuple, list)) or not all(
+            isinstance(f, numbers.Real) and not isinstance(f, bool) for f in fractions):
+        raise TypeError(f"fractions must be a sequence of numbers, got {fractions!r}")
+    fr = np.asarray(fractions, dtype=float)
+    if fr.size < 1 or not np.all(fr > 0) or abs(fr.sum() - 1.0) > 1e-6:
+        raise ValueError(f"fractions must be positive and sum to 1, got {tuple(fractions)}")
+    unique = np.unique(ids)
+    if unique.size < fr.size:
+        raise ValueError(
+            f"subjects must hold at least {fr.size} distinct ids to fill {fr.size} sets, "
+            f"got {unique.size}"
+        )
+    rng = check_rng(rng)
+    order = rng.permutation(unique)
+    # Largest-remainder rounding of the subject counts, then at least one subject per set.
+    want = fr * unique.size
+    counts = np.floor(want).astype(int)
+    counts[np.argsort(counts - want)[: unique.size - counts.sum()]] += 1
+    while (counts == 0).any():
+        counts[np.argmax(counts)] -= 1
+        counts[np.argmin(counts)] += 1
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    return tuple(
+        np.flatnonzero(np.isin(ids, order[a:b])).astype(np.int64)
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+    )

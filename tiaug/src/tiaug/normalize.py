@@ -1,0 +1,163 @@
+"""Map temperatures in °C to a network's input range, as the last step of a pipeline.
+
+Normalise *after* augmentation: occluders, noise and padding are defined in °C, and a frame that is
+normalised first cannot be padded or occluded with a physical temperature any more. (The SAM-CL
+reference code padded resized frames with 0 after min-max normalisation, which is the middle of
+[-1, 1] — a temperature that was never in the scene.)
+
+Two conventions:
+
+- :func:`minmax` stretches each frame's own minimum and maximum to the output range, as the SAM-CL
+  reference does. Hot and cold occluders then change how the face looks, which is what TiAug relies
+  on.
+- :func:`fixed_range` maps a fixed °C window (say 20-40 °C) linearly, so one value always means the
+  same temperature.
+"""
+
+import numpy as np
+
+from ._validation import check_image, check_number, check_range
+
+__all__ = ["minmax", "fixed_range"]
+
+
+def _check_out_range(out_range):
+    lo, hi = check_range(out_range, "out_range")
+    if lo == hi:
+        raise ValueError(
+            f"out_range must be a (low, high) pair with low < high, e.g. (-1, 1) or (0, 1), "
+            f"got ({lo:g}, {hi:g})"
+        )
+    return lo, hi
+
+
+def _rescale(image, t_min, t_max, lo, hi, clip):
+    """``lo + (image - t_min) / (t_max - t_min) * (hi - lo)`` in the image's dtype.
+
+    Dividing by the span computed in the same dtype maps `t_max` to exactly `hi` (a multiplied
+    reciprocal can land one ulp short); the clip keeps rounding from stepping outside.
+    """
+    dt = image.dtype.type
+    out = np.subtract(image, dt(t_min))
+    out /= dt(t_max) - dt(t_min)
+    out *= dt(hi - lo)
+    out += dt(lo)
+    if clip:
+        np.clip(out, dt(lo), dt(hi), out=out)
+    return out
+
+
+def minmax(image, out_range=(-1.0, 1.0)):
+    """Stretch a frame's own temperature range linearly onto `out_range`.
+
+    Parameters
+    ----------
+    image : ndarray of float32 or float64, shape (H, W)
+        Temperatures in °C, finite.
+    out_range : tuple of float, optional
+        ``(low, high)`` with ``low < high``: the frame's minimum maps to `low`, its maximum to
+        `high`. ``(-1, 1)`` as in the SAM-CL reference, ``(0, 1)`` for image-style inputs.
+
+    Returns
+    -------
+    ndarray, same shape and dtype as `image`
+        Values in ``[low, high]``, a non-decreasing function of the temperatures. A constant frame
+        maps to the centre of the range.
+
+    Raises
+    ------
+    TypeError
+        If `image` is not a float32/float64 array (integer counts: convert them to °C first) or
+        `out_range` is not a pair of numbers.
+    ValueError
+        If `image` is not 2-D or holds NaN/inf, or `out_range` does not satisfy low < high.
+
+    See Also
+    --------
+    fixed_range : a fixed °C window instead of each frame's own range.
+
+    Notes
+    -----
+    Apply it after all augmentations (see the module notes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug.normalize import minmax
+    >>> temps = np.array([[20.0, 30.0], [35.0, 40.0]], dtype=np.float32)
+    >>> minmax(temps)
+    array([[-1. ,  0. ],
+           [ 0.5,  1. ]], dtype=float32)
+    >>> minmax(np.full((2, 2), 36.6), out_range=(0, 1))
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    """
+    image = check_image(image)
+    lo, hi = _check_out_range(out_range)
+    t_min, t_max = float(image.min()), float(image.max())
+    if t_min == t_max:
+        return np.full_like(image, (lo + hi) / 2)
+    return _rescale(image, t_min, t_max, lo, hi, clip=True)
+
+
+def fixed_range(image, t_min, t_max, out_range=(-1.0, 1.0), clip=True):
+    """Map the °C window ``[t_min, t_max]`` linearly onto `out_range`.
+
+    Parameters
+    ----------
+    image : ndarray of float32 or float64, shape (H, W)
+        Temperatures in °C, finite.
+    t_min, t_max : float
+        Temperatures (°C) that map to the ends of `out_range`; ``t_min < t_max``.
+    out_range : tuple of float, optional
+        ``(low, high)`` with ``low < high``.
+    clip : bool, optional
+        Clip temperatures outside the window to the ends of `out_range` (default). With False the
+        map extends linearly beyond them.
+
+    Returns
+    -------
+    ndarray, same shape and dtype as `image`
+        The mapped frame; a non-decreasing function of the temperatures.
+
+    Raises
+    ------
+    TypeError
+        If `image` is not a float32/float64 array, `t_min` / `t_max` are not numbers, `out_range`
+        is not a pair of numbers or `clip` is not a bool.
+    ValueError
+        If `image` is not 2-D or holds NaN/inf, ``t_min >= t_max`` or `out_range` does not satisfy
+        low < high.
+
+    See Also
+    --------
+    minmax : each frame's own range.
+
+    Examples
+    --------
+    A window from room temperature to just above core temperature:
+
+    >>> import numpy as np
+    >>> from tiaug.normalize import fixed_range
+    >>> temps = np.array([[15.0, 20.0], [30.0, 45.0]])
+    >>> fixed_range(temps, 20.0, 40.0, out_range=(0, 1))
+    array([[0. , 0. ],
+           [0.5, 1. ]])
+    >>> fixed_range(temps, 20.0, 40.0, out_range=(0, 1), clip=False)
+    array([[-0.25,  0.  ],
+           [ 0.5 ,  1.25]])
+    """
+    image = check_image(image)
+    t_min = check_number(t_min, "t_min")
+    t_max = check_number(t_max, "t_max")
+    if t_min >= t_max:
+        raise ValueError(f"t_min must be below t_max, got t_min={t_min:g}, t_max={t_max:g}")
+    lo, hi = _check_out_range(out_range)
+    if not isinstance(clip, (bool, np.bool_)):
+        raise TypeError(f"clip must be True or False, got {type(clip).__name__}")
+    if image.dtype.type(t_min) == image.dtype.type(t_max):
+        raise ValueError(
+            f"t_min and t_max must differ in the image's dtype {image.dtype}, got t_min={t_min!r}, "
+            f"t_max={t_max!r}"
+        )
+    return _rescale(image, t_min, t_max, lo, hi, clip)
