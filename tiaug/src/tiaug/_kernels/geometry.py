@@ -1,0 +1,104 @@
+"""Affine resampling of a temperature frame, its labels and its occlusion map in one pass."""
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
+                i00, i01, i02, i10, i11, i12, edge, fill, mask_fill, has_mask, has_occluded):
+    """Resample through the inverse map y = (i00 r + i02) + i01 c, x = (i10 r + i12) + i11 c.
+
+    A source point is inside when it lies in the input's pixel area [-0.5, H - 0.5) x
+    [-0.5, W - 0.5). Temperatures are bilinear at the source point clamped to [0, H - 1] x
+    [0, W - 1], then clamped to the range of the four neighbours used; outside they are
+    `fill` unless `edge`. Labels and occlusion flags are nearest neighbour inside, `mask_fill`
+    and False outside. `mask` / `occluded` are only read (and their outputs written) when
+    `has_mask` / `has_occluded`; callers pass 1x1 dummies otherwise. All arrays are
+    C-contiguous, at least 2x2, and below 2**32 pixels (uint32 offsets).
+
+    Each output row runs in passes so that the arithmetic vectorises and only the gathers
+    stay scalar: source offsets and weights, then gathers, then interpolation. Unsigned
+    offsets also spare numba's negative-index wraparound on every gather.
+    """
+    h, w = image.shape
+    ho, wo = out_image.shape
+    flat = image.reshape(-1)
+    labels = mask.reshape(-1)
+    flags = occluded.reshape(-1)
+    ylast = h - 1.0
+    xlast = w - 1.0
+    yend = h - 0.5
+    xend = w - 0.5
+    # The top-left neighbour stays at most (H - 2, W - 2), so the other three are always in the
+    # frame; on the last row / column the weight is then exactly 1.
+    ytop = h - 2.0
+    xtop = w - 2.0
+    width = np.uint32(w)
+    zero = np.uint32(0)
+    one = np.uint32(1)
+    # Row buffers; interpolation runs in the image's precision.
+    base = np.empty(wo, np.uint32)
+    nearest = np.empty(wo, np.uint32)
+    inside = np.empty(wo, np.bool_)
+    fx = np.empty(wo, image.dtype)
+    fy = np.empty(wo, image.dtype)
+    v00 = np.empty(wo, image.dtype)
+    v01 = np.empty(wo, image.dtype)
+    v10 = np.empty(wo, image.dtype)
+    v11 = np.empty(wo, image.dtype)
+    # Constants in the image's dtype, so that float32 frames are interpolated in float32.
+    constants = np.empty(2, image.dtype)
+    constants[0] = fill
+    constants[1] = 1.0
+    fill_t = constants[0]
+    unit = constants[1]
+    for r in range(ho):
+        yrow = i00 * r + i02
+        xrow = i10 * r + i12
+        for c in range(wo):
+            y = yrow + i01 * c
+            x = xrow + i11 * c
+            inside[c] = (y >= -0.5) & (y < yend) & (x >= -0.5) & (x < xend)
+            y = min(max(y, 0.0), ylast)
+            x = min(max(x, 0.0), xlast)
+            y0 = min(np.floor(y), ytop)
+            x0 = min(np.floor(x), xtop)
+            # Exact: the fraction of a double is a double.
+            ty = y - y0
+            tx = x - x0
+            fy[c] = ty
+            fx[c] = tx
+            o = np.uint32(y0 * w + x0)
+            base[c] = o
+            # Nearest neighbour, ties rounding up.
+            nearest[c] = o + (width if ty >= 0.5 else zero) + (one if tx >= 0.5 else zero)
+        for c in range(wo):
+            o = base[c]
+            v00[c] = flat[o]
+            v01[c] = flat[o + one]
+            v10[c] = flat[o + width]
+            v11[c] = flat[o + width + one]
+        row = out_image[r]
+        for c in range(wo):
+            a = v00[c]
+            b = v01[c]
+            d = v10[c]
+            e = v11[c]
+            sx = fx[c]
+            sy = fy[c]
+            # Weights of the form (1 - t, t): a zero weight reproduces a neighbour exactly.
+            top = (unit - sx) * a + sx * b
+            bottom = (unit - sx) * d + sx * e
+            value = (unit - sy) * top + sy * bottom
+            # Rounding must never leave the neighbours' range (no overshoot).
+            value = min(max(value, min(min(a, b), min(d, e))), max(max(a, b), max(d, e)))
+            row[c] = value if edge or inside[c] else fill_t
+        if has_mask:
+            mrow = out_mask[r]
+            for c in range(wo):
+                mrow[c] = labels[nearest[c]] if inside[c] else mask_fill
+        if has_occluded:
+            orow = out_occluded[r]
+            for c in range(wo):
+                orow[c] = flags[nearest[c]] and inside[c]

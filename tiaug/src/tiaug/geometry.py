@@ -1,0 +1,650 @@
+"""Geometric transforms: flips, rotation, scaling and general affine warps of °C frames.
+
+Every geometric transform is an affine map of pixel coordinates ``(row, col)``. Temperatures are
+resampled bilinearly and clamped to the four neighbours used, so no output pixel is hotter or
+colder than the input (or the fill); labels and the occlusion map are resampled by nearest
+neighbour, so no new class values appear. Integer source coordinates reproduce the input exactly:
+flips, rotations by multiples of 90° and the identity are lossless.
+
+Out-of-frame pixels: an output pixel is *inside* when its source point lies in the input's
+pixel area ``[-0.5, H - 0.5) x [-0.5, W - 0.5)``. Outside it, the label is ``mask_fill`` (pass
+your ``ignore_index`` to mark it unknown, or the background class), the occlusion flag is False
+and the temperature is either the nearest border temperature (``fill="edge"``) or ``fill`` °C.
+
+Return convention: the functional ops (:func:`hflip`, :func:`vflip`, :func:`rotate`,
+:func:`scale`, :func:`warp_affine`) return the new image when called without a mask, and the
+tuple ``(image, mask)`` when a mask is given.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+from ._base import Transform
+from ._validation import check_image, check_mask, check_number, check_range
+
+__all__ = [
+    "GeometricTransform",
+    "HorizontalFlip",
+    "VerticalFlip",
+    "Rotate",
+    "RandomScale",
+    "hflip",
+    "vflip",
+    "rotate",
+    "scale",
+    "warp_affine",
+    "warp",
+]
+
+# Pixel-exact (cos, sin) of 0, 90, 180 and 270 degrees.
+_QUARTER_TURNS = ((1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0))
+
+
+def _inverse(matrix):
+    """Top two rows of the inverse of the affine `matrix`, as Python floats."""
+    (a, b, ty), (c, d, tx) = matrix[0][:3], matrix[1][:3]
+    det = a * d - b * c
+    # Analytic inverse: exact for the integer matrices of flips and quarter turns.
+    i00, i01, i10, i11 = d / det, -b / det, -c / det, a / det
+    return ((float(i00), float(i01), float(-(i00 * ty + i01 * tx))),
+            (float(i10), float(i11), float(-(i10 * ty + i11 * tx))))
+
+
+# 1x1 stand-ins for absent labels / occlusion map: one compiled kernel serves both cases.
+_DUMMY_MASK = np.zeros((1, 1), np.uint8)
+_DUMMY_OCCLUDED = np.zeros((1, 1), bool)
+
+
+def warp(image, mask, occluded, matrix, out_shape, fill, mask_fill):
+    """Resample `image`, `mask` and `occluded` through the affine `matrix` (no argument checks).
+
+    Parameters
+    ----------
+    image : (H, W) float32 or float64 ndarray
+        Temperatures in °C.
+    mask : (H, W) integer ndarray or None
+        Labels, resampled by nearest neighbour; None for no labels.
+    occluded : (H, W) bool ndarray or None
+        Occlusion map, resampled by nearest neighbour; None when nothing is occluded.
+    matrix : (3, 3) float64 ndarray
+        Invertible affine map from input ``(row, col, 1)`` to output coordinates.
+    out_shape : tuple of int
+        Output ``(H, W)``.
+    fill : "edge" or float
+        Temperature where the source point lies outside the input's pixel area
+        ``[-0.5, H - 0.5) x [-0.5, W - 0.5)``: the nearest border temperature or `fill` °C.
+    mask_fill : int
+        Label there (the occlusion flag there is False).
+
+    Returns
+    -------
+    image, mask, occluded : ndarray
+        New arrays (``mask`` / ``occluded`` are None when given as None).
+
+    Raises
+    ------
+    ValueError
+        If `mask_fill` does not fit the dtype of `mask`.
+
+    Notes
+    -----
+    This is the single resampling step behind every geometric transform; ``Compose`` calls it
+    once with the product of consecutive transforms' matrices.
+    """
+    from ._kernels.geometry import warp_affine as kernel
+
+    (i00, i01, i02), (i10, i11, i12) = _inverse(matrix)
+    out_shape = (int(out_shape[0]), int(out_shape[1]))
+    out_image = np.empty(out_shape, image.dtype)
+    if mask is None:
+        mask_in, out_mask, label_fill = _DUMMY_MASK, _DUMMY_MASK, _DUMMY_MASK[0, 0]
+    else:
+        label_fill = _fitting_label(mask_fill, mask.dtype)
+        mask_in, out_mask = np.ascontiguousarray(mask), np.empty(out_shape, mask.dtype)
+    if occluded is None:
+        occluded_in, out_occluded = _DUMMY_OCCLUDED, _DUMMY_OCCLUDED
+    else:
+        occluded_in, out_occluded = np.ascontiguousarray(occluded), np.empty(out_shape, bool)
+    edge = isinstance(fill, str)
+    kernel(np.ascontiguousarray(image), mask_in, occluded_in, out_image, out_mask, out_occluded,
+           i00, i01, i02, i10, i11, i12,
+           edge, 0.0 if edge else float(fill), label_fill, mask is not None, occluded is not None)
+    return (out_image,
+            None if mask is None else out_mask,
+            None if occluded is None else out_occluded)
+
+
+def _fitting_label(mask_fill, dtype):
+    info = np.iinfo(dtype)
+    if not info.min <= mask_fill <= info.max:
+        raise ValueError(
+            f"mask_fill={mask_fill} does not fit the mask's dtype {dtype} "
+            f"(range {info.min}..{info.max}); choose a label the mask can hold"
+        )
+    return dtype.type(mask_fill)
+
+
+def _check_fill(fill):
+    if isinstance(fill, str):
+        if fill != "edge":
+            raise ValueError(f"fill must be 'edge' or a finite temperature in °C, got {fill!r}")
+        return fill
+    if isinstance(fill, bool) or not isinstance(fill, numbers.Real):
+        raise TypeError(
+            f"fill must be 'edge' or a finite temperature in °C, got {type(fill).__name__}"
+        )
+    return check_number(fill, "fill")
+
+
+def _check_mask_fill(mask_fill):
+    if isinstance(mask_fill, bool) or not isinstance(mask_fill, numbers.Integral):
+        raise TypeError(
+            "mask_fill must be an int label (e.g. 0 for background or your ignore_index), "
+            f"got {type(mask_fill).__name__}"
+        )
+    return int(mask_fill)
+
+
+def _check_size(size, name):
+    if (not isinstance(size, (tuple, list)) or len(size) != 2
+            or not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in size)):
+        raise TypeError(f"{name} must be None or an (H, W) pair of ints, got {size!r}")
+    if size[0] < 2 or size[1] < 2:
+        raise ValueError(f"{name} must be at least (2, 2), got {tuple(size)}")
+    return (int(size[0]), int(size[1]))
+
+
+def _check_factor(factor):
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2:
+            raise TypeError(f"factor must be a number or a (row, col) pair, got {factor!r}")
+        return (check_number(factor[0], "factor[0]", low=0.0, low_inclusive=False),
+                check_number(factor[1], "factor[1]", low=0.0, low_inclusive=False))
+    factor = check_number(factor, "factor", low=0.0, low_inclusive=False)
+    return (factor, factor)
+
+
+def _rotation_matrix(angle, shape):
+    # Positive angles turn the picture counter-clockwise (rows point down), as np.rot90 does.
+    if angle % 90.0 == 0.0:
+        cos, sin = _QUARTER_TURNS[int(angle // 90.0) % 4]
+    else:
+        rad = math.radians(angle)
+        cos, sin = math.cos(rad), math.sin(rad)
+    cy, cx = (shape[0] - 1) / 2.0, (shape[1] - 1) / 2.0
+    return np.array([
+        [cos, -sin, cy - cos * cy + sin * cx],
+        [sin, cos, cx - sin * cy - cos * cx],
+        [0.0, 0.0, 1.0],
+    ])
+
+
+def _scale_matrix(factors, shape, out_shape):
+    # Maps pixel areas: the input's centre goes to the output's centre, and the input frame
+    # [-0.5, H - 0.5) becomes a centred band sy * H rows high.
+    sy, sx = factors
+    return np.array([
+        [sy, 0.0, (out_shape[0] - 1) / 2.0 - sy * (shape[0] - 1) / 2.0],
+        [0.0, sx, (out_shape[1] - 1) / 2.0 - sx * (shape[1] - 1) / 2.0],
+        [0.0, 0.0, 1.0],
+    ])
+
+
+def _flip_matrix(axis, shape):
+    matrix = np.eye(3)
+    matrix[axis, axis] = -1.0
+    matrix[axis, 2] = shape[axis] - 1.0
+    return matrix
+
+
+def _result(image, mask):
+    return image if mask is None else (image, mask)
+
+
+class GeometricTransform(Transform):
+    """Base class of transforms that are an affine map of pixel coordinates.
+
+    Subclasses implement :meth:`affine`; :meth:`apply` resamples once through it, and
+    ``Compose`` multiplies the matrices of consecutive geometric transforms to resample a whole
+    chain once.
+
+    Parameters
+    ----------
+    fill : "edge" or float, optional
+        Temperature of pixels whose source lies outside the frame: the nearest border
+        temperature (``"edge"``) or a temperature in °C.
+    mask_fill : int, optional
+        Label of pixels whose source lies outside the frame, e.g. 0 (background) or your
+        ``ignore_index`` to mark them unknown. It must fit the mask's dtype.
+    p : float, optional
+        Probability of applying the transform.
+    """
+
+    def __init__(self, fill="edge", mask_fill=0, p=1.0):
+        super().__init__(p)
+        self.fill = _check_fill(fill)
+        self.mask_fill = _check_mask_fill(mask_fill)
+
+    def affine(self, params, shape):
+        """Return ``(A, out_shape)`` for drawn `params` and an input of `shape` ``(H, W)``.
+
+        ``A`` is a float64 (3, 3) matrix mapping input ``(row, col, 1)`` to output
+        coordinates; it depends only on `params`, `shape` and the transform's attributes.
+        """
+        raise NotImplementedError
+
+    def apply(self, params, image, mask, occluded):
+        matrix, out_shape = self.affine(params, image.shape)
+        return warp(image, mask, occluded, matrix, out_shape, self.fill, self.mask_fill)
+
+
+class _Flip(GeometricTransform):
+    _axis = None
+
+    def __init__(self, p=1.0):
+        super().__init__(p=p)
+
+    def sample(self, image, rng):
+        return {}
+
+    def affine(self, params, shape):
+        return _flip_matrix(self._axis, shape), tuple(shape)
+
+    def apply(self, params, image, mask, occluded):
+        # Same result as warp() through affine(), at the cost of a copy.
+        return tuple(None if a is None else np.flip(a, self._axis).copy()
+                     for a in (image, mask, occluded))
+
+    def _repr_args(self):
+        return {"p": self.p}
+
+
+class HorizontalFlip(_Flip):
+    """Mirror the frame left to right (exact).
+
+    Parameters
+    ----------
+    p : float, optional
+        Probability of applying the flip.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug import HorizontalFlip
+    >>> temps = np.array([[30.0, 31.0], [32.0, 33.0]])
+    >>> HorizontalFlip()(image=temps)["image"]
+    array([[31., 30.],
+           [33., 32.]])
+    """
+
+    _axis = 1
+
+
+class VerticalFlip(_Flip):
+    """Mirror the frame top to bottom (exact).
+
+    Parameters
+    ----------
+    p : float, optional
+        Probability of applying the flip.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug import VerticalFlip
+    >>> temps = np.array([[30.0, 31.0], [32.0, 33.0]])
+    >>> VerticalFlip()(image=temps)["image"]
+    array([[32., 33.],
+           [30., 31.]])
+    """
+
+    _axis = 0
+
+
+class Rotate(GeometricTransform):
+    """Rotate the frame about its centre by an angle drawn uniformly from `angle`.
+
+    Parameters
+    ----------
+    angle : float or (float, float), optional
+        Range of angles in degrees; positive turns the picture counter-clockwise, as
+        ``np.rot90`` and ``skimage.transform.rotate`` do. A single number is a fixed angle.
+    fill : "edge" or float, optional
+        Temperature of the corners that come from outside the frame: the nearest border
+        temperature (``"edge"``) or a temperature in °C.
+    mask_fill : int, optional
+        Label of those corners: 0 (background) or your ``ignore_index``.
+    p : float, optional
+        Probability of applying the rotation.
+
+    Notes
+    -----
+    The output keeps the input's shape and rotates about ``((H - 1) / 2, (W - 1) / 2)``.
+    Multiples of 90° are exact. ``params`` holds ``{"angle": float}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug import Rotate
+    >>> temps = np.arange(9.0).reshape(3, 3) + 30.0
+    >>> out = Rotate(angle=90.0)(image=temps, rng=0)
+    >>> np.array_equal(out["image"], np.rot90(temps))
+    True
+    >>> out["params"]
+    {'applied': True, 'angle': 90.0}
+    """
+
+    def __init__(self, angle=(-30.0, 30.0), fill="edge", mask_fill=0, p=1.0):
+        super().__init__(fill, mask_fill, p)
+        self.angle = check_range(angle, "angle")
+
+    def sample(self, image, rng):
+        return {"angle": float(rng.uniform(*self.angle))}
+
+    def affine(self, params, shape):
+        return _rotation_matrix(params["angle"], shape), tuple(shape)
+
+
+class RandomScale(GeometricTransform):
+    """Resize by a random factor, then centre-crop or pad back to a fixed size, in one resampling.
+
+    Parameters
+    ----------
+    scale : float or (float, float), optional
+        Range of the overall factor ``s`` (> 0), drawn uniformly.
+    aspect : float or (float, float), optional
+        Range of the aspect jitter ``a`` (> 0), drawn uniformly: rows are scaled by
+        ``s * sqrt(a)`` and columns by ``s / sqrt(a)``, so ``a`` is their ratio and ``s``
+        their geometric mean.
+    size : (int, int) or None, optional
+        Output ``(H, W)``; None keeps the input's shape.
+    fill : "edge" or float, optional
+        Temperature of the padding when the frame shrinks: the nearest border temperature
+        (``"edge"``) or a temperature in °C. Padding happens on temperatures, before any
+        normalisation.
+    mask_fill : int, optional
+        Label of the padding: 0 (background) or your ``ignore_index``.
+    p : float, optional
+        Probability of applying the transform.
+
+    Notes
+    -----
+    The input's centre maps to the output's centre. Shrinking is bilinear without
+    anti-aliasing. ``params`` holds ``{"scale": (row_factor, col_factor)}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug import RandomScale
+    >>> temps = np.full((64, 80), 30.0, np.float32)
+    >>> out = RandomScale(scale=(0.5, 2.0), size=(32, 40))(image=temps, rng=0)
+    >>> out["image"].shape, out["image"].dtype
+    ((32, 40), dtype('float32'))
+    """
+
+    def __init__(self, scale=(0.5, 2.0), aspect=(0.9, 1.1), size=None, fill="edge",
+                 mask_fill=0, p=1.0):
+        super().__init__(fill, mask_fill, p)
+        self.scale = check_range(scale, "scale", low=0.0, low_inclusive=False)
+        self.aspect = check_range(aspect, "aspect", low=0.0, low_inclusive=False)
+        self.size = None if size is None else _check_size(size, "size")
+
+    def sample(self, image, rng):
+        s = rng.uniform(*self.scale)
+        root = math.sqrt(rng.uniform(*self.aspect))
+        return {"scale": (float(s * root), float(s / root))}
+
+    def affine(self, params, shape):
+        out_shape = tuple(shape) if self.size is None else self.size
+        return _scale_matrix(params["scale"], shape, out_shape), out_shape
+
+
+def hflip(image, mask=None):
+    """Mirror a frame (and its labels) left to right.
+
+    Parameters
+    ----------
+    image : (H, W) float32 or float64 ndarray
+        Temperatures in °C.
+    mask : (H, W) integer ndarray, optional
+        Labels.
+
+    Returns
+    -------
+    image : ndarray, or (image, mask) tuple when `mask` is given
+        New arrays; the inputs are not modified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug.geometry import hflip
+    >>> hflip(np.array([[30.0, 31.0], [32.0, 33.0]]))
+    array([[31., 30.],
+           [33., 32.]])
+    """
+    image = check_image(image)
+    mask = check_mask(mask, image.shape)
+    return _result(*HorizontalFlip().apply({}, image, mask, None)[:2])
+
+
+def vflip(image, mask=None):
+    """Mirror a frame (and its labels) top to bottom.
+
+    Parameters
+    ----------
+    image : (H, W) float32 or float64 ndarray
+        Temperatures in °C.
+    mask : (H, W) integer ndarray, optional
+        Labels.
+
+    Returns
+    -------
+    image : ndarray, or (image, mask) tuple when `mask` is given
+        New arrays; the inputs are not modified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug.geometry import vflip
+    >>> vflip(np.array([[30.0, 31.0], [32.0, 33.0]]))
+    array([[32., 33.],
+           [30., 31.]])
+    """
+    image = check_image(image)
+    mask = check_mask(mask, image.shape)
+    return _result(*VerticalFlip().apply({}, image, mask, None)[:2])
+
+
+def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
+    """Rotate a frame (and its labels) counter-clockwise about its centre.
+
+    Parameters
+    ----------
+    image : (H, W) float32 or float64 ndarray
+        Temperatures in °C.
+    angle : float
+        Degrees; positive is counter-clockwise, as in ``np.rot90`` and
+        ``skimage.transform.rotate``. Multiples of 90° are exact.
+    mask : (H, W) integer ndarray, optional
+        Labels, rotated by nearest neighbour.
+    fill : "edge" or float, optional
+        Temperature of the corners from outside the frame: the nearest border temperature or
+        a temperature in °C.
+    mask_fill : int, optional
+        Label of those corners; must fit the mask's dtype.
+
+    Returns
+    -------
+    image : ndarray, or (image, mask) tuple when `mask` is given
+        Same shape and dtype as the inputs. Temperatures are bilinear and never leave the
+        range of the input and `fill`.
+
+    Raises
+    ------
+    TypeError
+        If `image`, `mask`, `angle`, `fill` or `mask_fill` has the wrong type.
+    ValueError
+        If a value is out of range (non-finite angle, unknown fill, `mask_fill` not fitting
+        the mask's dtype, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug.geometry import rotate
+    >>> temps = np.array([[30.0, 31.0], [32.0, 33.0]])
+    >>> rotate(temps, 90.0)
+    array([[31., 33.],
+           [30., 32.]])
+    >>> labels = np.array([[0, 1], [2, 3]], np.uint8)
+    >>> out, out_labels = rotate(temps, 180.0, mask=labels)
+    >>> out_labels
+    array([[3, 2],
+           [1, 0]], dtype=uint8)
+    """
+    image = check_image(image)
+    angle = check_number(angle, "angle")
+    return _checked_warp(image, mask, _rotation_matrix(angle, image.shape), image.shape, fill,
+                         mask_fill)
+
+
+def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
+    """Resize a frame (and its labels) about its centre, then centre-crop or pad to `size`.
+
+    Parameters
+    ----------
+    image : (H, W) float32 or float64 ndarray
+        Temperatures in °C.
+    factor : float or (float, float)
+        Scale factor (> 0), or separate ``(row, col)`` factors.
+    size : (int, int), optional
+        Output ``(H, W)``; default: the input's shape.
+    mask : (H, W) integer ndarray, optional
+        Labels, resampled by nearest neighbour.
+    fill : "edge" or float, optional
+        Temperature of the padding: the nearest border temperature or a temperature in °C.
+    mask_fill : int, optional
+        Label of the padding; must fit the mask's dtype.
+
+    Returns
+    -------
+    image : ndarray, or (image, mask) tuple when `mask` is given
+        Shape `size`, dtype of the inputs.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a factor is not positive, `size` is smaller than (2, 2), or another value is out
+        of range.
+
+    Notes
+    -----
+    Pixel areas are mapped: the input frame becomes a centred band of ``factor * H`` rows and
+    ``factor * W`` columns. Shrinking is bilinear without anti-aliasing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug.geometry import scale
+    >>> temps = np.array([[30.0, 32.0], [34.0, 36.0]])
+    >>> scale(temps, 2.0, size=(4, 4))
+    array([[30. , 30.5, 31.5, 32. ],
+           [31. , 31.5, 32.5, 33. ],
+           [33. , 33.5, 34.5, 35. ],
+           [34. , 34.5, 35.5, 36. ]])
+    """
+    image = check_image(image)
+    factors = _check_factor(factor)
+    size = image.shape if size is None else _check_size(size, "size")
+    return _checked_warp(image, mask, _scale_matrix(factors, image.shape, size), size, fill,
+                         mask_fill)
+
+
+def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mask_fill=0):
+    """Resample a frame (and its labels) through an affine map of pixel coordinates.
+
+    Parameters
+    ----------
+    image : (H, W) float32 or float64 ndarray
+        Temperatures in °C.
+    matrix : (3, 3) or (2, 3) array_like
+        Invertible affine map from input ``(row, col, 1)`` to output ``(row, col)``
+        coordinates (the forward map, in row/col order, unlike ``skimage.transform.warp``,
+        which takes the inverse map in x/y order).
+    output_shape : (int, int), optional
+        Output ``(H, W)``; default: the input's shape.
+    mask : (H, W) integer ndarray, optional
+        Labels, resampled by nearest neighbour.
+    fill : "edge" or float, optional
+        Temperature where the source lies outside the input's pixel area
+        ``[-0.5, H - 0.5) x [-0.5, W - 0.5)``: the nearest border temperature (``"edge"``)
+        or a temperature in °C.
+    mask_fill : int, optional
+        Label there, e.g. 0 (background) or your ``ignore_index``; must fit the mask's dtype.
+
+    Returns
+    -------
+    image : ndarray, or (image, mask) tuple when `mask` is given
+        Shape `output_shape`, dtypes of the inputs.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If `matrix` is not an invertible finite affine matrix, `output_shape` is smaller than
+        (2, 2), or another value is out of range.
+
+    Notes
+    -----
+    Temperatures are bilinear, clamped to the four neighbours used, so they never leave the
+    range of the input and `fill`; integer source coordinates give the input's values exactly.
+    Labels are nearest neighbour (ties round up).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug.geometry import warp_affine
+    >>> temps = np.array([[30.0, 31.0, 32.0], [33.0, 34.0, 35.0]])
+    >>> shift_right = [[1, 0, 0], [0, 1, 1]]
+    >>> warp_affine(temps, shift_right, fill=20.0)
+    array([[20., 30., 31.],
+           [20., 33., 34.]])
+    """
+    image = check_image(image)
+    matrix = _check_matrix(matrix)
+    if output_shape is None:
+        output_shape = image.shape
+    else:
+        output_shape = _check_size(output_shape, "output_shape")
+    return _checked_warp(image, mask, matrix, output_shape, fill, mask_fill)
+
+
+def _checked_warp(image, mask, matrix, out_shape, fill, mask_fill):
+    # `image`, `matrix` and `out_shape` are already checked by the caller.
+    mask = check_mask(mask, image.shape)
+    fill = _check_fill(fill)
+    mask_fill = _check_mask_fill(mask_fill)
+    return _result(*warp(image, mask, None, matrix, out_shape, fill, mask_fill)[:2])
+
+
+def _check_matrix(matrix):
+    try:
+        matrix = np.asarray(matrix, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"matrix must be a (3, 3) or (2, 3) array of numbers, got {type(matrix).__name__}"
+        ) from None
+    if matrix.shape not in ((2, 3), (3, 3)):
+        raise ValueError(f"matrix must have shape (3, 3) or (2, 3), got {matrix.shape}")
+    if not np.isfinite(matrix).all():
+        raise ValueError("matrix contains NaN or inf")
+    if matrix.shape == (3, 3) and not np.array_equal(matrix[2], [0.0, 0.0, 1.0]):
+        raise ValueError(f"matrix must be affine (last row [0, 0, 1]), got {matrix[2]}")
+    det = matrix[0, 0] * matrix[1, 1] - matrix[0, 1] * matrix[1, 0]
+    if abs(det) < 1e-12:
+        raise ValueError(f"matrix must be invertible, got determinant {det:g}")
+    return np.vstack([matrix[:2], [0.0, 0.0, 1.0]])
