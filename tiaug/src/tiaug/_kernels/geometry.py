@@ -1,10 +1,11 @@
 """Affine resampling of a temperature frame, its labels and its occlusion map in one pass."""
 
-import numba
 import numpy as np
 
+from . import jit
 
-@numba.njit(cache=True)
+
+@jit
 def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
                 i00, i01, i02, i10, i11, i12, edge, fill, mask_fill, has_mask, has_occluded):
     """Resample through the inverse map y = (i00 r + i02) + i01 c, x = (i10 r + i12) + i11 c.

@@ -14,11 +14,12 @@ does. Shapes come packed as arrays (see ``tiaug.occlusion._pack``):
 
 import math
 
-import numba
 import numpy as np
 
+from . import jit
 
-@numba.njit(cache=True)
+
+@jit
 def rasterise(height, width, verts, offsets, segs, ells):
     """Return ``(r_lo, c_lo, buf)``: the union of all shapes; ``buf`` covers their clipped bbox."""
     rmin = cmin = np.inf
@@ -55,7 +56,7 @@ def rasterise(height, width, verts, offsets, segs, ells):
     return r_lo, c_lo, buf
 
 
-@numba.njit(cache=True)
+@jit
 def paint(image, occluded, r_lo, c_lo, buf, t0, t1, ar, ac, gr, gc):
     """Write temperatures into ``image`` and True into ``occluded`` where ``buf`` is set.
 
@@ -74,7 +75,7 @@ def paint(image, occluded, r_lo, c_lo, buf, t0, t1, ar, ac, gr, gc):
                 occluded[r, c] = True
 
 
-@numba.njit(cache=True)
+@jit
 def _span(lo, hi, off, size):
     # Indices i in [0, size) of the pixel centres off + i that may lie in [lo, hi]. Rounded
     # outward (floor/ceil) so rounding never drops a pixel: the exact test happens per pixel.
@@ -84,20 +85,20 @@ def _span(lo, hi, off, size):
     return max(int(math.floor(lo)), 0), min(int(math.ceil(hi)), size - 1)
 
 
-@numba.njit(cache=True)
+@jit
 def _ceil_in(x, lo, hi):
     # ceil(x) clamped to [lo, hi] (integers).
     return min(max(int(math.ceil(min(max(x, lo - 1.0), hi + 1.0))), lo), hi)
 
 
-@numba.njit(cache=True)
+@jit
 def _ellipse_half_extent(a, b, angle):
     ca = math.cos(angle)
     sa = math.sin(angle)
     return math.sqrt((a * ca) ** 2 + (b * sa) ** 2), math.sqrt((a * sa) ** 2 + (b * ca) ** 2)
 
 
-@numba.njit(cache=True)
+@jit
 def _fill_polygon(buf, r_lo, c_lo, v, xs):
     n = v.shape[0]
     if n < 3:
@@ -130,7 +131,7 @@ def _fill_polygon(buf, r_lo, c_lo, v, xs):
                 buf[i, j] = True
 
 
-@numba.njit(cache=True)
+@jit
 def _fill_segment(buf, r_lo, c_lo, r0, c0, r1, c1, hw):
     dr = r1 - r0
     dc = c1 - c0
@@ -151,7 +152,7 @@ def _fill_segment(buf, r_lo, c_lo, r0, c0, r1, c1, hw):
                 buf[i, j] = True
 
 
-@numba.njit(cache=True)
+@jit
 def _fill_ellipse(buf, r_lo, c_lo, rc, cc, a, b, angle):
     ca = math.cos(angle)
     sa = math.sin(angle)
