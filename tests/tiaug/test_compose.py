@@ -1,0 +1,257 @@
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tiaug.geometry import warp
+
+from tiaug import (
+    Compose,
+    GaussianBlur,
+    HorizontalFlip,
+    NETDNoise,
+    RandomScale,
+    Rotate,
+    ThermalOcclusion,
+    TiAug,
+    VerticalFlip,
+)
+
+
+def face(shape=(40, 48), dtype=np.float32):
+    """A warm ellipse with a temperature gradient on a 22 °C background, and its labels."""
+    rows, cols = np.mgrid[:shape[0], :shape[1]]
+    inside = ((rows - shape[0] / 2) / (0.35 * shape[0])) ** 2 + (
+        (cols - shape[1] / 2) / (0.3 * shape[1])) ** 2 <= 1
+    image = np.where(inside, 34.0 + 0.05 * rows - 0.03 * cols, 22.0 + 0.01 * cols)
+    return image.astype(dtype), inside.astype(np.uint8)
+
+
+def sequential(transforms, params, image, mask):
+    """Apply children one by one with given params (no fusion)."""
+    occluded = None
+    for t, p in zip(transforms, params, strict=True):
+        if p["applied"]:
+            image, mask, occluded = t.apply(p, image, mask, occluded)
+    return image, mask, occluded
+
+
+PIPELINE = [HorizontalFlip(p=0.5), Rotate(angle=(-40, 40)), RandomScale(size=(32, 36)),
+            GaussianBlur(p=0.5), ThermalOcclusion(p=0.7), NETDNoise(0.1, p=0.5)]
+
+
+@given(seed=st.integers(0, 2**32), dtype=st.sampled_from([np.float32, np.float64]))
+def test_replay_is_exact(seed, dtype):
+    image, mask = face(dtype=dtype)
+    aug = Compose(PIPELINE)
+    out = aug(image=image, mask=mask, rng=seed)
+    again = aug.replay(pickle.loads(pickle.dumps(out["params"])), image=image, mask=mask)
+    for key in ("image", "mask", "occluded"):
+        np.testing.assert_array_equal(again[key], out[key])
+    assert out["image"].shape == out["mask"].shape == out["occluded"].shape == (32, 36)
+
+
+def test_same_seed_same_output_and_generator_advances():
+    image, mask = face()
+    aug = TiAug()
+    a, b = aug(image=image, mask=mask, rng=3), aug(image=image, mask=mask, rng=3)
+    np.testing.assert_array_equal(a["image"], b["image"])
+    rng = np.random.default_rng(3)
+    c, d = aug(image=image, rng=rng), aug(image=image, rng=rng)
+    assert not np.array_equal(c["image"], d["image"])
+
+
+def test_params_layout():
+    image, _ = face()
+    out = Compose([NETDNoise(p=0.0), GaussianBlur()])(image=image, rng=0)
+    assert out["params"]["applied"] is True
+    assert out["params"]["transforms"][0] == {"applied": False}
+    assert set(out["params"]["transforms"][1]) == {"applied", "sigma"}
+
+
+def test_skipped_child_draws_nothing_but_its_coin():
+    image, _ = face()
+    aug = Compose([NETDNoise(p=0.5), GaussianBlur(sigma=(0.5, 3.0))])
+    skipped = 0
+    for seed in range(20):
+        out = aug(image=image, rng=seed)
+        if out["params"]["transforms"][0]["applied"]:
+            continue
+        skipped += 1
+        rng = np.random.default_rng(seed)
+        rng.random()  # the noise's coin, nothing else
+        assert out["params"]["transforms"][1]["sigma"] == rng.uniform(0.5, 3.0)
+    assert skipped > 3
+
+
+def test_skipped_compose_draws_only_its_coin():
+    image, mask = face()
+    rng, expected = np.random.default_rng(0), np.random.default_rng(0)
+    out = Compose([Rotate(), NETDNoise()], p=0.0)(image=image, mask=mask, rng=rng)
+    expected.random()
+    assert out["params"] == {"applied": False}
+    assert rng.bit_generator.state == expected.bit_generator.state
+    np.testing.assert_array_equal(out["image"], image)
+    assert out["image"] is not image and out["mask"] is not mask
+    assert not out["occluded"].any()
+
+
+@given(seed=st.integers(0, 2**32), dtype=st.sampled_from([np.float32, np.float64]))
+def test_fused_chain_is_one_warp_with_the_product_matrix(seed, dtype):
+    image, mask = face(dtype=dtype)
+    chain = [HorizontalFlip(p=0.5), Rotate(angle=(10, 30), fill=21.0, mask_fill=7),
+             VerticalFlip(p=0.5), RandomScale(size=(30, 50), fill=21.0, mask_fill=7),
+             Rotate(angle=(-5, 5), fill=21.0, mask_fill=7)]
+    out = Compose(chain)(image=image, mask=mask, rng=seed)
+    matrix, shape = np.eye(3), image.shape
+    for t, p in zip(chain, out["params"]["transforms"], strict=True):
+        if p["applied"]:
+            a, shape = t.affine(p, shape)  # the last rotation sees the scaled (30, 50) shape
+            matrix = a @ matrix
+    expected = warp(image, mask, None, matrix, shape, 21.0, 7)
+    np.testing.assert_array_equal(out["image"], expected[0])
+    np.testing.assert_array_equal(out["mask"], expected[1])
+    assert out["image"].dtype == dtype and out["image"].shape == (30, 50)
+
+
+def test_fused_chain_interpolates_once_and_stays_close_to_sequential():
+    image, mask = face(shape=(64, 64), dtype=np.float64)
+    chain = [Rotate(angle=(15, 15)), Rotate(angle=(-15, -15))]
+    out = Compose(chain)(image=image, mask=mask, rng=0)
+    # Rotating there and back in one resampling is the identity; two resamplings blur.
+    np.testing.assert_allclose(out["image"], image, atol=1e-9)
+    np.testing.assert_array_equal(out["mask"], mask)
+    seq, _, _ = sequential(chain, out["params"]["transforms"], image, mask)
+    inner = (slice(16, 48), slice(16, 48))
+    error = np.abs(seq - image)[inner]
+    assert error.max() > 0.1 and error.mean() < 1.0
+
+
+def test_single_applied_geometric_child_equals_that_child():
+    image, mask = face()
+    chain = [HorizontalFlip(p=0.0), Rotate(angle=(-30, 30)), VerticalFlip(p=0.0)]
+    out = Compose(chain)(image=image, mask=mask, rng=5)
+    alone = Rotate().replay(out["params"]["transforms"][1], image=image, mask=mask)
+    np.testing.assert_array_equal(out["image"], alone["image"])
+    np.testing.assert_array_equal(out["mask"], alone["mask"])
+
+
+def test_different_fills_are_not_fused():
+    image, mask = face()
+    chain = [Rotate(angle=(25, 25), fill=10.0), Rotate(angle=(-25, -25), fill="edge")]
+    out = Compose(chain)(image=image, mask=mask, rng=0)
+    seq, seq_mask, _ = sequential(chain, out["params"]["transforms"], image, mask)
+    np.testing.assert_array_equal(out["image"], seq)
+    np.testing.assert_array_equal(out["mask"], seq_mask)
+    assert out["image"].min() < 21.0  # the first rotation's 10 °C corners bleed in
+
+
+def test_occluded_is_merged_and_carried_through_geometry():
+    image, mask = face(shape=(48, 48))
+    occ_a = ThermalOcclusion(temperature="hot", count=2)
+    occ_b = ThermalOcclusion(temperature="cold", count=2)
+    aug = Compose([occ_a, Rotate(angle=(90, 90)), HorizontalFlip(), occ_b])
+    out = aug(image=image, mask=mask, rng=2)
+    params = out["params"]["transforms"]
+    first = occ_a.replay(params[0], image=image)["occluded"]
+    moved = np.fliplr(np.rot90(first))
+    second = occ_b.replay(params[3], image=image)["occluded"]
+    assert first.any() and second.any() and (moved & ~second).any()
+    np.testing.assert_array_equal(out["occluded"], moved | second)
+    # Nothing hotter than the input exists outside the (moved) hot occluders.
+    assert (out["image"][~out["occluded"]] <= image.max()).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("mask_dtype", [np.uint8, np.int64])
+def test_dtypes_kept_and_inputs_not_mutated(dtype, mask_dtype):
+    image, mask = face(dtype=dtype)
+    mask = mask.astype(mask_dtype)
+    before, mask_before = image.copy(), mask.copy()
+    for seed in range(4):
+        out = TiAug()(image=image, mask=mask, rng=seed)
+        assert out["image"].dtype == dtype and out["mask"].dtype == mask_dtype
+        assert out["occluded"].dtype == bool
+    np.testing.assert_array_equal(image, before)
+    np.testing.assert_array_equal(mask, mask_before)
+
+
+def test_nested_and_empty_compose():
+    image, mask = face()
+    inner = Compose([Rotate(), NETDNoise()])
+    aug = Compose([HorizontalFlip(), inner, Compose([])])
+    out = aug(image=image, mask=mask, rng=4)
+    again = aug.replay(out["params"], image=image, mask=mask)
+    np.testing.assert_array_equal(again["image"], out["image"])
+    assert out["params"]["transforms"][2] == {"applied": True, "transforms": []}
+
+
+def test_pickle_keeps_behaviour():
+    image, mask = face()
+    for aug in (Compose(PIPELINE, p=0.9), TiAug(netd=0.2, temperature="hot")):
+        copy = pickle.loads(pickle.dumps(aug))
+        a, b = aug(image=image, mask=mask, rng=8), copy(image=image, mask=mask, rng=8)
+        np.testing.assert_array_equal(a["image"], b["image"])
+        assert repr(copy) == repr(aug)
+
+
+def test_tiaug_is_the_papers_pipeline():
+    aug = TiAug()
+    kinds = [type(t) for t in aug.transforms]
+    assert kinds == [HorizontalFlip, VerticalFlip, Rotate, RandomScale, GaussianBlur,
+                     ThermalOcclusion, NETDNoise]
+    assert [t.p for t in aug.transforms] == [0.5, 0.5, 1.0, 1.0, 0.5, 0.5, 0.5]
+    flip_h, flip_v, rot, resize, blur, occlusion, noise = aug.transforms
+    assert rot.angle == (-30.0, 30.0) and resize.scale == (0.5, 2.0)
+    assert resize.aspect == (0.9, 1.1) and blur.sigma == (1.0, 1.2)
+    assert noise.netd == 0.1 and occlusion.label_policy == "keep"
+    assert repr(aug) == (
+        "TiAug(netd=0.1, temperature='any', label_policy='keep', ignore_index=255, "
+        "fill='edge', mask_fill=0, angle=(-30.0, 30.0), scale=(0.5, 2.0), size=None, p=1.0)")
+
+
+def test_tiaug_forwards_its_knobs():
+    aug = TiAug(netd=0.05, temperature=(40, 60), label_policy="ignore", ignore_index=99,
+                fill=20.0, mask_fill=99, angle=(0, 360), scale=1.0, size=(24, 32))
+    _, _, rot, resize, _, occlusion, noise = aug.transforms
+    assert noise.netd == 0.05 and occlusion.temperature == (40.0, 60.0)
+    assert occlusion.ignore_index == 99 and rot.fill == resize.fill == 20.0
+    assert rot.mask_fill == resize.mask_fill == 99 and rot.angle == (0.0, 360.0)
+    image, mask = face()
+    out = aug(image=image, mask=mask, rng=0)
+    assert out["image"].shape == out["mask"].shape == (24, 32)
+
+
+@given(seed=st.integers(0, 2**32))
+def test_tiaug_noise_is_last_and_bounded(seed):
+    # Eq. 4: the noise is added on top of the occluded frame, never more than netd.
+    image, mask = face()
+    aug = TiAug()
+    out = aug(image=image, mask=mask, rng=seed)
+    params = out["params"]
+    quiet = {**params, "transforms": params["transforms"][:-1] + [{"applied": False}]}
+    before_noise = aug.replay(quiet, image=image, mask=mask)
+    diff = np.abs(out["image"].astype(np.float64) - before_noise["image"])
+    assert diff.max() <= 0.1
+    np.testing.assert_array_equal(out["occluded"], before_noise["occluded"])
+
+
+def test_errors():
+    with pytest.raises(TypeError, match="transforms must be a list of tiaug transforms, got str"):
+        Compose("rotate")
+    with pytest.raises(TypeError, match=r"transforms\[1\] must be a tiaug Transform .*got int"):
+        Compose([Rotate(), 3])
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1\], got 2"):
+        Compose([], p=2)
+    image, _ = face()
+    aug = Compose([Rotate(), NETDNoise()])
+    with pytest.raises(ValueError, match=r"params\['transforms'\] must hold one params dict per "
+                                         r"transform \(2\)"):
+        aug.replay({"applied": True, "transforms": [{"applied": False}]}, image=image)
+    with pytest.raises(TypeError, match="params must be the 'params' dict"):
+        aug.replay([], image=image)
+    with pytest.raises(ValueError, match=r"netd must be in \[0, inf\], got -1"):
+        TiAug(netd=-1)
+    with pytest.raises(ValueError, match="label_policy must be one of"):
+        TiAug(label_policy="drop")

@@ -1,0 +1,109 @@
+"""Gaussian blur of the temperatures (labels and occluders' footprint unchanged)."""
+
+import numpy as np
+
+from ._base import Transform
+from ._validation import check_image, check_number, check_range
+
+_TRUNCATE = 4.0  # kernel radius in sigmas, as scipy.ndimage.gaussian_filter's default
+
+
+def gaussian_blur(image, sigma):
+    """Blur `image` with an isotropic Gaussian of standard deviation `sigma` pixels.
+
+    Parameters
+    ----------
+    image : ndarray of float32 or float64, shape (H, W)
+        Temperatures in °C.
+    sigma : float
+        Standard deviation in pixels, ``>= 0``; 0 returns a copy.
+
+    Returns
+    -------
+    ndarray
+        New array of `image`'s dtype. Borders repeat the edge pixel (``mode="nearest"``), the kernel
+        is truncated at 4 sigma; the result matches
+        ``scipy.ndimage.gaussian_filter(image, sigma, mode="nearest", truncate=4.0)`` up to
+        rounding, and never leaves the input's temperature range.
+
+    Raises
+    ------
+    TypeError
+        If `image` is not a float array or `sigma` not a real number.
+    ValueError
+        If `image` is not a finite 2-D frame or `sigma` is negative or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug.functional import gaussian_blur
+    >>> temps = np.full((11, 11), 30.0); temps[5, 5] = 40.0  # one hot pixel
+    >>> out = gaussian_blur(temps, 1.0)
+    >>> round(float(out[5, 5]), 2), round(float(out.sum() - temps.sum()), 6)
+    (31.59, 0.0)
+    """
+    image = check_image(image)
+    sigma = check_number(sigma, "sigma", low=0.0)
+    return _blur(image, sigma)
+
+
+def _weights(sigma):
+    radius = int(_TRUNCATE * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=np.float64)
+    w = np.exp(-0.5 / (sigma * sigma) * x * x)
+    return w / w.sum()
+
+
+def _blur(image, sigma):
+    if sigma == 0.0:
+        return image.copy()
+    from ._kernels.blur import gaussian_blur as kernel
+
+    image = np.ascontiguousarray(image)
+    lo, hi = float(image.min()), float(image.max())
+    return kernel(image, _weights(sigma), lo, hi, np.empty_like(image))
+
+
+class GaussianBlur(Transform):
+    """Blur the temperatures with a Gaussian whose sigma is drawn per frame.
+
+    Only the image changes; the label map and ``occluded`` pass through untouched (a blurred frame
+    keeps its pixel-exact labels, as a slightly defocused camera would).
+
+    Parameters
+    ----------
+    sigma : float or (float, float), optional
+        Range of the standard deviation in pixels, drawn uniformly; the paper uses 1.0–1.2.
+    p : float, optional
+        Probability of applying the transform.
+
+    Raises
+    ------
+    TypeError
+        If `sigma` is not a number or a pair, or `p` not a real number.
+    ValueError
+        If an end of `sigma` is negative or not finite, ``low > high``, or `p` is outside [0, 1].
+
+    See Also
+    --------
+    tiaug.functional.gaussian_blur : the operation with an explicit sigma.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug import GaussianBlur
+    >>> temps = np.random.default_rng(0).uniform(20, 36, (16, 16)).astype(np.float32)
+    >>> out = GaussianBlur(sigma=(1.0, 1.2))(image=temps, rng=0)
+    >>> out["image"].dtype, 1.0 <= out["params"]["sigma"] <= 1.2
+    (dtype('float32'), True)
+    """
+
+    def __init__(self, sigma=(1.0, 1.2), p=1.0):
+        super().__init__(p)
+        self.sigma = check_range(sigma, "sigma", low=0.0)
+
+    def sample(self, image, rng):
+        return {"sigma": float(rng.uniform(*self.sigma))}
+
+    def apply(self, params, image, mask, occluded):
+        return _blur(image, params["sigma"]), mask, occluded

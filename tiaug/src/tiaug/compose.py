@@ -1,0 +1,247 @@
+"""Chaining transforms: ``Compose`` (with one resampling per run of geometric transforms) and the
+paper's ``TiAug`` preset."""
+
+import numpy as np
+
+from ._base import Transform
+from .blur import GaussianBlur
+from .geometry import GeometricTransform, HorizontalFlip, RandomScale, Rotate, VerticalFlip, warp
+from .noise import NETDNoise
+from .occlusion import ThermalOcclusion
+
+
+class Compose(Transform):
+    """Apply transforms in order, each with its own probability, resampling geometry once.
+
+    Parameters
+    ----------
+    transforms : sequence of Transform
+        Applied in order. Each child keeps its own ``p``; a skipped child draws only its coin.
+    p : float, optional
+        Probability of applying the whole chain (one coin before anything else is drawn).
+
+    Raises
+    ------
+    TypeError
+        If `transforms` is not a list or tuple of :class:`tiaug.Transform` instances.
+    ValueError
+        If `p` is outside [0, 1].
+
+    Notes
+    -----
+    **Fusion.** Consecutive geometric transforms (flips, :class:`tiaug.Rotate`,
+    :class:`tiaug.RandomScale`, any :class:`tiaug.geometry.GeometricTransform`) with the same
+    ``fill`` and ``mask_fill`` (flips join any run: they never look outside the frame) are
+    sampled in order on the running frame shape; their affine
+    matrices are multiplied and the frame, labels and ``occluded`` are resampled *once*. One
+    bilinear interpolation instead of one per operation keeps the frame sharper and costs one
+    pass, so the result differs slightly (by interpolation error only) from applying the same
+    transforms one by one. A run with a single applied transform uses that transform's own
+    ``apply``.
+
+    **Occlusion map.** ``occluded`` is threaded through the chain: an occlusion ORs its new
+    occluders into it and later geometry carries it along (nearest neighbour; pixels from
+    outside the frame are not occluded). Other transforms pass it through.
+
+    **Params.** ``{"applied": bool, "transforms": [child params, ...]}``, one entry per child
+    (``{"applied": False}`` for a skipped one); :meth:`replay` reproduces the output exactly.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug import Compose, HorizontalFlip, Rotate, NETDNoise
+    >>> temps = np.full((32, 40), 30.0, np.float32)
+    >>> aug = Compose([HorizontalFlip(p=0.5), Rotate(angle=(-10, 10)), NETDNoise(0.1)])
+    >>> out = aug(image=temps, rng=0)
+    >>> again = aug.replay(out["params"], image=temps)
+    >>> np.array_equal(out["image"], again["image"])
+    True
+    """
+
+    def __init__(self, transforms, p=1.0):
+        super().__init__(p)
+        self.transforms = _check_transforms(transforms)
+
+    def _forward(self, image, mask, occluded, *, rng=None, params=None):
+        if params is None:
+            if self.p < 1.0 and not rng.random() < self.p:
+                return image, mask, occluded, {"applied": False}
+            image, mask, occluded, drawn = self._run(image, mask, occluded, rng, None)
+            return image, mask, occluded, {"applied": True, "transforms": drawn}
+        return super()._forward(image, mask, occluded, params=params)
+
+    def apply(self, params, image, mask, occluded):
+        children = params.get("transforms")
+        if not isinstance(children, (list, tuple)) or len(children) != len(self.transforms):
+            raise ValueError(
+                f"params['transforms'] must hold one params dict per transform "
+                f"({len(self.transforms)}), got {children!r}"
+            )
+        return self._run(image, mask, occluded, None, children)[:3]
+
+    def _run(self, image, mask, occluded, rng, children):
+        # `children` is None to draw (from `rng`), else the params to replay.
+        drawn = []
+        i = 0
+        while i < len(self.transforms):
+            t = self.transforms[i]
+            if isinstance(t, GeometricTransform):
+                j, fill, mask_fill = _geometric_run_end(self.transforms, i)
+                given = None if children is None else children[i:j]
+                image, mask, occluded, group_params = _geometric_run(
+                    self.transforms[i:j], image, mask, occluded, rng, given, fill, mask_fill)
+                drawn.extend(group_params)
+                i = j
+            else:
+                given = None if children is None else children[i]
+                image, mask, occluded, p = t._forward(image, mask, occluded, rng=rng, params=given)
+                drawn.append(p)
+                i += 1
+        return image, mask, occluded, drawn
+
+    def _repr_args(self):
+        return {"transforms": self.transforms, "p": self.p}
+
+
+def _geometric_run_end(transforms, start):
+    """Return ``(stop, fill, mask_fill)`` of the run of fusable geometric transforms at `start`.
+
+    Flips never look outside the frame, so their own fill does not matter: they join any run.
+    Other transforms join while their ``(fill, mask_fill)`` equals the run's.
+    """
+    key = None
+    stop = start
+    while stop < len(transforms) and isinstance(transforms[stop], GeometricTransform):
+        t = transforms[stop]
+        if not isinstance(t, (HorizontalFlip, VerticalFlip)):
+            own = (t.fill, t.mask_fill)
+            if key is None:
+                key = own
+            elif own != key:
+                break
+        stop += 1
+    if key is None:
+        return stop, transforms[start].fill, transforms[start].mask_fill
+    return stop, key[0], key[1]
+
+
+def _geometric_run(group, image, mask, occluded, rng, given, fill, mask_fill):
+    """Sample (or take `given`) params for a run of geometric transforms and resample once."""
+    drawn = []
+    applied = []
+    shape = image.shape
+    matrix = None
+    for k, t in enumerate(group):
+        if given is None:
+            # Geometric sampling only looks at the shape; a broadcast view stands in for the
+            # frame once an earlier transform of the run has changed it.
+            probe = image if shape == image.shape else np.broadcast_to(image[:1, :1], shape)
+            params = t._draw(probe, rng)
+        else:
+            params = given[k]
+        drawn.append(params)
+        if params["applied"]:
+            a, shape = t.affine(params, shape)
+            matrix = a if matrix is None else a @ matrix
+            applied.append((t, params))
+    if len(applied) == 1:
+        t, params = applied[0]
+        image, mask, occluded = t.apply(params, image, mask, occluded)
+    elif applied:
+        image, mask, occluded = warp(image, mask, occluded, matrix, shape, fill, mask_fill)
+    return image, mask, occluded, drawn
+
+
+def _check_transforms(transforms):
+    if not isinstance(transforms, (list, tuple)):
+        raise TypeError(
+            f"transforms must be a list of tiaug transforms, got {type(transforms).__name__}"
+        )
+    for k, t in enumerate(transforms):
+        if not isinstance(t, Transform):
+            raise TypeError(
+                f"transforms[{k}] must be a tiaug Transform (e.g. tiaug.Rotate()), "
+                f"got {type(t).__name__}"
+            )
+    return list(transforms)
+
+
+class TiAug(Compose):
+    """The paper's thermal augmentation pipeline (SAM-CL, BMVC 2022, Sec. 3.2) as one transform.
+
+    In order: :class:`~tiaug.HorizontalFlip` (p=0.5), :class:`~tiaug.VerticalFlip` (p=0.5),
+    :class:`~tiaug.Rotate` (always), :class:`~tiaug.RandomScale` (always) -- fused into one
+    resampling -- then :class:`~tiaug.GaussianBlur` (sigma 1.0–1.2, p=0.5),
+    :class:`~tiaug.ThermalOcclusion` (p=0.5) and :class:`~tiaug.NETDNoise` (p=0.5) last, since the
+    paper adds the sensor noise after occlusion (Eq. 4).
+
+    Parameters
+    ----------
+    netd : float, optional
+        Largest sensor noise in °C (see :class:`~tiaug.NETDNoise`).
+    temperature : "any", "hot", "cold" or (float, float), optional
+        Occluder temperature mode (see :class:`~tiaug.ThermalOcclusion`).
+    label_policy : "keep", "ignore" or "background", optional
+        What happens to the labels under occluders; the paper keeps them.
+    ignore_index : int, optional
+        Label written under occluders with ``label_policy="ignore"``.
+    fill : "edge" or float, optional
+        Temperature of pixels that rotation and scaling bring in from outside the frame.
+    mask_fill : int, optional
+        Label of those pixels: 0 (background) or your `ignore_index`.
+    angle : float or (float, float), optional
+        Rotation range in degrees. The default ±30° keeps faces upright-ish; the reference code
+        drew 0–359°, pass ``(0, 360)`` for that.
+    scale : float or (float, float), optional
+        Range of the resize factor (the paper: 0.5–2×, aspect jitter 0.9–1.1).
+    size : (int, int) or None, optional
+        Output ``(H, W)``; None keeps the input's size (centre crop / pad).
+    p : float, optional
+        Probability of applying the whole pipeline.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As the underlying transforms do for the corresponding argument.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug import TiAug
+    >>> temps = np.full((64, 80), 22.0, np.float32); temps[16:48, 24:56] = 34.0
+    >>> labels = (temps > 30).astype(np.uint8)
+    >>> out = TiAug()(image=temps, mask=labels, rng=0)
+    >>> out["image"].shape, out["mask"].dtype, out["occluded"].dtype
+    ((64, 80), dtype('uint8'), dtype('bool'))
+    """
+
+    def __init__(self, netd=0.1, temperature="any", label_policy="keep", ignore_index=255,
+                 fill="edge", mask_fill=0, angle=(-30.0, 30.0), scale=(0.5, 2.0), size=None,
+                 p=1.0):
+        super().__init__([
+            HorizontalFlip(p=0.5),
+            VerticalFlip(p=0.5),
+            Rotate(angle=angle, fill=fill, mask_fill=mask_fill),
+            RandomScale(scale=scale, aspect=(0.9, 1.1), size=size, fill=fill,
+                        mask_fill=mask_fill),
+            GaussianBlur(sigma=(1.0, 1.2), p=0.5),
+            ThermalOcclusion(temperature=temperature, label_policy=label_policy,
+                             ignore_index=ignore_index, p=0.5),
+            NETDNoise(netd=netd, p=0.5),
+        ], p=p)
+        # The children's validated values, so that repr shows what is used.
+        _, _, rot, resize, _, occlusion, noise = self.transforms
+        self.netd = noise.netd
+        self.temperature = occlusion.temperature
+        self.label_policy = occlusion.label_policy
+        self.ignore_index = occlusion.ignore_index
+        self.fill = rot.fill
+        self.mask_fill = rot.mask_fill
+        self.angle = rot.angle
+        self.scale = resize.scale
+        self.size = resize.size
+
+    def _repr_args(self):
+        keys = ("netd", "temperature", "label_policy", "ignore_index", "fill", "mask_fill",
+                "angle", "scale", "size", "p")
+        return {k: getattr(self, k) for k in keys}
