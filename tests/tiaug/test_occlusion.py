@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from tiaug.occlusion import (
     Eyeglasses,
     HandOcclusion,
@@ -108,7 +107,7 @@ def test_any_mode_spans_reference_range_and_guards_uniform_frames():
     image = np.full((16, 16), 30.0)
     t = ThermalOcclusion(temperature="any", gradient=0.0)
     temps = [o["temperature"] for s in range(200)
-             for o in t.sample(image, np.random.default_rng(s))["occluders"]]
+             for o in t.sample(image, None, np.random.default_rng(s))["occluders"]]
     # Delta = max - min = 0 is replaced by 1 °C: temperatures fill [29, 31], not a single value.
     assert 29.0 <= min(temps) < 29.2 and 30.8 < max(temps) <= 31.0
 

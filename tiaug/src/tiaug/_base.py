@@ -25,8 +25,12 @@ class Transform:
     def __init__(self, p=1.0):
         self.p = check_probability(p)
 
-    def sample(self, image, rng):
-        """Draw this transform's parameters for `image` (the current frame) as a dict."""
+    def sample(self, image, mask, rng):
+        """Draw this transform's parameters as a dict.
+
+        `image` is the current frame and `mask` its labels (or None); most transforms look only
+        at the shape or the temperature range, some place objects by label (eyeglasses).
+        """
         raise NotImplementedError
 
     def apply(self, params, image, mask, occluded):
@@ -57,15 +61,19 @@ class Transform:
     def _forward(self, image, mask, occluded, *, rng=None, params=None):
         """Sample (when `params` is None) and apply; return (image, mask, occluded, params)."""
         if params is None:
-            params = self._draw(image, rng)
+            params = self._draw(image, mask, rng)
         if params["applied"]:
             image, mask, occluded = self.apply(params, image, mask, occluded)
         return image, mask, occluded, params
 
-    def _draw(self, image, rng):
-        if self.p < 1.0 and not rng.random() < self.p:
+    def _draw(self, image, mask, rng):
+        if self._skipped(rng):
             return {"applied": False}
-        return {"applied": True, **self.sample(image, rng)}
+        return {"applied": True, **self.sample(image, mask, rng)}
+
+    def _skipped(self, rng):
+        # One coin, drawn only when p < 1; a skipped transform draws nothing else.
+        return self.p < 1.0 and not rng.random() < self.p
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self._repr_args().items())

@@ -102,7 +102,7 @@ class GaussianBlur(Transform):
         super().__init__(p)
         self.sigma = check_range(sigma, "sigma", low=0.0)
 
-    def sample(self, image, rng):
+    def sample(self, image, mask, rng):
         return {"sigma": float(rng.uniform(*self.sigma))}
 
     def apply(self, params, image, mask, occluded):

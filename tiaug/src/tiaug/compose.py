@@ -64,7 +64,7 @@ class Compose(Transform):
 
     def _forward(self, image, mask, occluded, *, rng=None, params=None):
         if params is None:
-            if self.p < 1.0 and not rng.random() < self.p:
+            if self._skipped(rng):
                 return image, mask, occluded, {"applied": False}
             image, mask, occluded, drawn = self._run(image, mask, occluded, rng, None)
             return image, mask, occluded, {"applied": True, "transforms": drawn}
@@ -136,7 +136,7 @@ def _geometric_run(group, image, mask, occluded, rng, given, fill, mask_fill):
             # Geometric sampling only looks at the shape; a broadcast view stands in for the
             # frame once an earlier transform of the run has changed it.
             probe = image if shape == image.shape else np.broadcast_to(image[:1, :1], shape)
-            params = t._draw(probe, rng)
+            params = t._draw(probe, None, rng)
         else:
             params = given[k]
         drawn.append(params)

@@ -246,7 +246,7 @@ class _Flip(GeometricTransform):
     def __init__(self, p=1.0):
         super().__init__(p=p)
 
-    def sample(self, image, rng):
+    def sample(self, image, mask, rng):
         return {}
 
     def affine(self, params, shape):
@@ -340,7 +340,7 @@ class Rotate(GeometricTransform):
         super().__init__(fill, mask_fill, p)
         self.angle = check_range(angle, "angle")
 
-    def sample(self, image, rng):
+    def sample(self, image, mask, rng):
         return {"angle": float(rng.uniform(*self.angle))}
 
     def affine(self, params, shape):
@@ -391,7 +391,7 @@ class RandomScale(GeometricTransform):
         self.aspect = check_range(aspect, "aspect", low=0.0, low_inclusive=False)
         self.size = None if size is None else _check_size(size, "size")
 
-    def sample(self, image, rng):
+    def sample(self, image, mask, rng):
         s = rng.uniform(*self.scale)
         root = math.sqrt(rng.uniform(*self.aspect))
         return {"scale": (float(s * root), float(s / root))}

@@ -117,7 +117,7 @@ class NETDNoise(Transform):
         super().__init__(p)
         self.netd = check_number(netd, "netd", low=0.0)
 
-    def sample(self, image, rng):
+    def sample(self, image, mask, rng):
         return {
             "amplitude": float(rng.uniform(0.0, self.netd)),
             "seed": int(rng.integers(_SEED_HIGH)),

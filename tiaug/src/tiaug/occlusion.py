@@ -418,7 +418,7 @@ class ThermalOcclusion(_Occluding):
         self.shapes = tuple(check_choice(s, "shapes[i]", SHAPES) for s in shapes)
         self.gradient = check_number(gradient, "gradient", low=0.0)
 
-    def sample(self, image, rng):
+    def sample(self, image, mask, rng):
         height, width = image.shape
         m = min(height, width)
         lo, hi = self._bounds(image)
@@ -580,15 +580,7 @@ class Eyeglasses(_Occluding):
             raise TypeError(f"eye_label must be an int, got {type(eye_label).__name__}")
         self.eye_label = int(eye_label)
 
-    def _forward(self, image, mask, occluded, *, rng=None, params=None):
-        # The placement needs the labels, which the base class does not pass to sample().
-        if params is None:
-            skip = self.p < 1.0 and not rng.random() < self.p
-            params = {"applied": False} if skip else {
-                "applied": True, **self.sample(image, rng, mask=mask)}
-        return super()._forward(image, mask, occluded, params=params)
-
-    def sample(self, image, rng, mask=None):
+    def sample(self, image, mask, rng):
         eyes = None if mask is None else shapes_.eye_centres(mask, self.eye_label)
         if eyes is None:
             height, width = image.shape
@@ -657,7 +649,7 @@ class HeldCup(_Occluding):
         self.width = check_range(width, "width", low=0.0, high=1.0, low_inclusive=False)
         self.gradient = check_number(gradient, "gradient", low=0.0)
 
-    def sample(self, image, rng):
+    def sample(self, image, mask, rng):
         is_hot = rng.random() < self.p_hot
         t_base = rng.uniform(*(self.hot if is_hot else self.cold))
         shapes, base, top = shapes_.cup(rng, image.shape, rng.uniform(*self.width)
@@ -710,7 +702,7 @@ class HandOcclusion(_Occluding):
         self.fingertip_drop = check_range(fingertip_drop, "fingertip_drop", low=0.0)
         self.size = check_range(size, "size", low=0.0, high=2.0, low_inclusive=False)
 
-    def sample(self, image, rng):
+    def sample(self, image, mask, rng):
         t_wrist = float(image.max()) + rng.uniform(*self.offset)
         t_tip = t_wrist - rng.uniform(*self.fingertip_drop)
         shapes, wrist, tip = shapes_.hand(rng, image.shape, rng.uniform(*self.size)
