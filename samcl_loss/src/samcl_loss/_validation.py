@@ -1,0 +1,106 @@
+"""Argument checks shared by the losses.
+
+Wrong types or dtypes raise ``TypeError``; wrong shapes or values raise ``ValueError``. Every
+message names the argument and says what is accepted.
+"""
+
+import numbers
+
+import torch
+
+
+def check_int(value, name, *, low):
+    """Return `value` if it is an int >= `low` (bool is rejected)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {value}")
+    return int(value)
+
+
+def check_float(value, name, *, low=0.0):
+    """Return `value` as float if it is a finite real number >= `low`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not (value >= low and value < float("inf")):
+        raise ValueError(f"{name} must be a finite number >= {low}, got {value}")
+    return value
+
+
+def check_choice(value, name, choices):
+    """Return `value` if it is one of `choices`."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+def check_ignore_index(ignore_index, num_classes):
+    """Return `ignore_index` if it is an int outside the class range [0, num_classes)."""
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"ignore_index must be an int, got {type(ignore_index).__name__}")
+    if 0 <= ignore_index < num_classes:
+        raise ValueError(
+            f"ignore_index must lie outside the class labels [0, {num_classes}), "
+            f"got {ignore_index}"
+        )
+    return int(ignore_index)
+
+
+def check_target(target, num_classes, ignore_index, name="target"):
+    """Check that `target` is an integer tensor of labels in [0, num_classes) or ignore_index."""
+    if not isinstance(target, torch.Tensor):
+        raise TypeError(
+            f"{name} must be a torch.Tensor of class labels, got {type(target).__name__}"
+        )
+    if target.dtype.is_floating_point or target.dtype.is_complex or target.dtype == torch.bool:
+        raise TypeError(
+            f"{name} must be an integer tensor of class labels (e.g. torch.long), "
+            f"got {target.dtype}"
+        )
+    _check_labels(target, num_classes, ignore_index, name)
+    return target
+
+
+# Data-dependent: kept out of compiled graphs (torch.compile runs it eagerly, without warnings).
+@torch.compiler.disable
+def _check_labels(target, num_classes, ignore_index, name):
+    # One reduction (one device sync on CUDA) instead of a device-side assert deep inside one_hot.
+    bad = ((target < 0) | (target >= num_classes)) & (target != ignore_index)
+    if bool(bad.any()):
+        found = target[bad].unique()[:5].tolist()
+        raise ValueError(
+            f"{name} must hold labels in [0, {num_classes}) or ignore_index={ignore_index}, "
+            f"found {found}"
+        )
+
+
+def check_logits_target(logits, target, num_classes, ignore_index):
+    """Check a (N, C, H, W) float `logits` / (N, H, W) integer `target` pair."""
+    if not isinstance(logits, torch.Tensor):
+        raise TypeError(f"logits must be a torch.Tensor, got {type(logits).__name__}")
+    if not logits.dtype.is_floating_point:
+        raise TypeError(
+            "logits must be a floating-point tensor (raw scores before softmax), "
+            f"got {logits.dtype}"
+        )
+    if logits.ndim != 4:
+        raise ValueError(f"logits must have shape (N, C, H, W), got {tuple(logits.shape)}")
+    if logits.shape[1] != num_classes:
+        raise ValueError(
+            f"logits must have num_classes={num_classes} channels (dim 1), got {logits.shape[1]}"
+        )
+    if not isinstance(target, torch.Tensor):
+        raise TypeError(
+            f"target must be a torch.Tensor of class labels, got {type(target).__name__}"
+        )
+    if target.ndim != 3:
+        raise ValueError(f"target must have shape (N, H, W), got {tuple(target.shape)}")
+    expected = (logits.shape[0],) + tuple(logits.shape[2:])
+    if tuple(target.shape) != expected:
+        raise ValueError(
+            f"target shape {tuple(target.shape)} does not match logits (N, H, W) = {expected}"
+        )
+    if target.device != logits.device:
+        raise ValueError(f"target is on {target.device} but logits are on {logits.device}")
+    check_target(target, num_classes, ignore_index)
