@@ -42,7 +42,9 @@ from ._validation import check_rng
 __all__ = ["CLASS_NAMES", "NOISE_STD", "FaceDataset", "make_face", "synthetic_faces",
            "subject_split"]
 
+#: Names of the label values 0 to 5 of the synthetic faces, in order.
 CLASS_NAMES = _faces.CLASS_NAMES
+#: Standard deviation (°C) of the Gaussian sensor noise in every synthetic frame.
 NOISE_STD = _faces.NOISE_STD
 _MIN_SIZE = 32
 

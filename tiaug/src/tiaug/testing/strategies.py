@@ -192,7 +192,7 @@ def _label_map(draw, shape, num_classes, dt):
 
 
 def label_maps(shape=None, *, num_classes=6, dtype=np.uint8):
-    """Strategy for integer label maps with classes ``0 .. num_classes - 1``.
+    """Strategy for integer label maps with classes 0 to ``num_classes - 1``.
 
     Draws arbitrary per-pixel labels and blocky region maps (a coarse grid of labels blown up to
     the frame, like a segmentation mask).
