@@ -1,0 +1,248 @@
+"""The validation study: a tiny end-to-end run, its statistics and the held-out occluder family."""
+
+import json
+import math
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from tiaug.datasets import make_face, synthetic_faces
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "examples"))
+
+import ood_occluders as ood  # noqa: E402
+import validation  # noqa: E402
+from metrics import iou_from_confusion  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def faces():
+    images, _, _ = synthetic_faces(3, (48, 64), subjects=[1, 2, 3], rng=0)
+    return images
+
+
+# ---------------------------------------------------------------- the tiny study
+def test_tiny_study_writes_complete_results(tmp_path, capsys):
+    validation.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
+    printed = capsys.readouterr().out
+    assert "Paired comparisons" in printed and "tiaug_samcl" in printed
+
+    result = json.loads((tmp_path / "validation.json").read_text())
+    for key in ("config", "versions", "machine", "data", "runs", "summary", "comparisons",
+                "seconds_per_iteration", "class_names"):
+        assert key in result
+    assert result["config"]["name"] == "tiny" and result["config"]["seeds"] == [0]
+    assert result["versions"]["torch"] == torch.__version__
+    data = result["data"]
+    assert data["train_subjects"] == 3 and data["test_subjects"] == 2
+    assert 0 < data["occluded_fraction"]["heldout_occluders"] < 1
+    assert data["occluded_fraction"]["clean"] == 0
+
+    assert sorted((r["regime"], r["seed"]) for r in result["runs"]) == sorted(
+        (regime, 0) for regime in validation.REGIMES)
+    for run in result["runs"]:
+        assert set(run["results"]) == {*validation.TEST_SETS, "validation"}
+        assert set(run["results"]["heldout_occluders"]) == set(validation.SCORINGS)
+        for by_scoring in run["results"].values():
+            for s in by_scoring.values():
+                assert len(s["per_class_iou"]) == 6
+                for v in [s["miou"], s["miou_no_bg"], *s["per_class_iou"]]:
+                    assert v is None or 0.0 <= v <= 1.0
+
+    for test_set in validation.TEST_SETS:
+        for by_regime in result["summary"][test_set].values():
+            assert set(by_regime) == set(validation.REGIMES)
+            for s in by_regime.values():
+                assert 0.0 <= s["miou"]["mean"] <= 1.0
+                assert s["miou"]["std"] is None  # one seed has no spread
+                assert len(s["per_class_iou"]["mean"]) == 6
+
+    # clean: one scoring; the two occluded sets: two. Three pairs, two metrics each.
+    assert len(result["comparisons"]) == (1 + 2 + 2) * 3 * 2
+    for c in result["comparisons"]:
+        assert c["verdict"] == "no significant difference"  # a t-test needs two seeds
+        assert 0.0 <= c["bootstrap"]["p"] <= 1.0
+        assert -1.0 <= c["mean_diff"] <= 1.0
+
+    rst = (tmp_path / "validation_table.rst").read_text()
+    assert ".. list-table:: mIoU incl. background" in rst and "Findings" in rst
+    with np.load(tmp_path / "validation_confusion.npz") as cms:
+        assert cms["clean/amodal/geometric"].shape == (1, data["test_frames"], 6, 6)
+    assert (tmp_path / "validation_examples.png").stat().st_size > 0
+
+    validation.main(["--render", "--out", str(tmp_path)])  # re-render from the JSON (nulls)
+    assert (tmp_path / "validation_table.rst").read_text() == rst
+
+
+# ---------------------------------------------------------------- metrics and statistics
+@given(st.integers(0, 2**32 - 1))
+def test_iou_matches_examples_metrics(seed):
+    rng = np.random.default_rng(seed)
+    cm = rng.integers(0, 5, (6, 6)) * (rng.random((6, 6)) < 0.5)
+    expected = iou_from_confusion(torch.from_numpy(cm))
+    got = validation.iou(cm)
+    np.testing.assert_allclose(got, expected["per_class_iou"], equal_nan=True)
+    for key, background in (("miou", True), ("miou_no_bg", False)):
+        value = float(validation.mean_iou(cm, background))
+        assert value == pytest.approx(expected[key], nan_ok=True)
+
+
+def _frame_confusions(rng, n_seeds, n_frames, accuracy):
+    """Per-frame confusions where a fraction `accuracy` of each class's pixels is right."""
+    cms = np.zeros((n_seeds, n_frames, 6, 6), np.int64)
+    for s in range(n_seeds):
+        for f in range(n_frames):
+            for c in range(6):
+                right = rng.binomial(100, accuracy)
+                cms[s, f, c, c] = right
+                cms[s, f, c, (c + 1) % 6] = 100 - right
+    return cms
+
+
+def test_paired_tests_of_identical_regimes_find_nothing():
+    cms = _frame_confusions(np.random.default_rng(0), 3, 10, 0.7)
+    out = validation.paired_tests(cms, cms, True, 200, np.random.default_rng(0))
+    assert out["mean_diff"] == 0.0 and out["diff_per_seed"] == [0.0, 0.0, 0.0]
+    assert out["bootstrap"]["p"] == 1.0 and out["bootstrap"]["ci95"] == [0.0, 0.0]
+    assert math.isnan(out["t_test"]["p"])
+    assert validation.verdict(out) == "no significant difference"
+
+
+def test_paired_tests_detect_a_clear_improvement():
+    rng = np.random.default_rng(1)
+    a = _frame_confusions(rng, 4, 20, 0.6)
+    b = _frame_confusions(rng, 4, 20, 0.8)
+    out = validation.paired_tests(a, b, False, 500, np.random.default_rng(0))
+    assert out["mean_diff"] > 0.1
+    assert out["t_test"]["p"] < 0.01 and out["t_test"]["ci95"][0] > 0
+    assert out["bootstrap"]["p"] < 0.01 and out["bootstrap"]["ci95"][0] > 0
+    assert validation.verdict(out) == "better"
+    assert validation.verdict(validation.paired_tests(
+        b, a, False, 200, np.random.default_rng(0))) == "worse"
+
+
+def test_frame_confusions_leave_out_occluded_pixels():
+    labels = np.array([[[0, 1], [2, 3]]], np.uint8)
+    pred = np.array([[[0, 1], [1, 3]]])
+    ignore = np.array([[[False, False], [True, False]]])
+    assert validation.frame_confusions(pred, labels).sum() == 4
+    cms = validation.frame_confusions(pred, labels, ignore)
+    assert cms.sum() == 3 and cms[0, 2].sum() == 0
+
+
+# ---------------------------------------------------------------- user folders
+def _write_folder(root, names, size=(40, 48)):
+    images, labels, _ = synthetic_faces(len(names), size, rng=0)
+    for sub in ("frames", "labels"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    for name, image, label in zip(names, images, labels, strict=True):
+        np.save(root / "frames" / f"{name}.npy", image)
+        np.save(root / "labels" / f"{name}.npy", label)
+
+
+def test_folder_split_keeps_subjects_apart_and_resizes(tmp_path):
+    names = [f"s{s}_{f}" for s in range(8) for f in range(3)]
+    _write_folder(tmp_path, names)
+    cfg = validation.CONFIGS["tiny"]
+    splits = validation.folder_splits(tmp_path, cfg)
+    assert sum(len(s.images) for s in splits) == len(names)
+    subjects = [set(s.subjects.tolist()) for s in splits]
+    assert not (subjects[0] & subjects[1] or subjects[0] & subjects[2] or subjects[1] & subjects[2])
+    for s in splits:
+        assert s.images.shape[1:] == tuple(cfg.size) and s.labels.shape[1:] == tuple(cfg.size)
+        assert set(np.unique(s.labels)) <= set(range(6))
+
+
+def test_subjects_from_csv_or_prefix(tmp_path):
+    assert validation.read_subjects(tmp_path, ["ann_001", "bob_7_b"]) == ["ann", "bob"]
+    with pytest.raises(ValueError, match="subjects.csv"):
+        validation.read_subjects(tmp_path, ["frame001"])
+    (tmp_path / "subjects.csv").write_text("name,subject\nframe001,p1\nframe002,p2\n")
+    assert validation.read_subjects(tmp_path, ["frame002", "frame001"]) == ["p2", "p1"]
+    with pytest.raises(ValueError, match="no subject for: frame003"):
+        validation.read_subjects(tmp_path, ["frame003"])
+
+
+# ---------------------------------------------------------------- held-out occluders
+@pytest.mark.parametrize("kind", ood.KINDS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_each_kind_occludes_with_a_temperature_profile(kind, dtype, faces):
+    t = ood.HeldOutOcclusion(kinds=(kind,), count=1)
+    for i, face in enumerate(faces):
+        image = face.astype(dtype)
+        before = image.copy()
+        out = t(image=image, rng=i)
+        occ = out["occluded"]
+        assert np.array_equal(image, before)  # input not mutated
+        assert out["image"].dtype == dtype
+        assert occ.any() and not occ.all()
+        assert np.array_equal(out["image"][~occ], image[~occ])  # outside untouched
+        assert np.ptp(out["image"][occ]) > 0.05  # a profile, not one temperature
+        assert np.isfinite(out["image"]).all()
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from([(1, 1), (1, 3), (2, 2)]))
+def test_seeded_reproducible_and_replayable(seed, count):
+    face, labels = make_face((48, 64), subject=5, rng=3)
+    t = ood.HeldOutOcclusion(count=count)
+    a = t(image=face, mask=labels, rng=seed)
+    b = t(image=face, mask=labels, rng=np.random.default_rng(seed))
+    assert np.array_equal(a["image"], b["image"]) and np.array_equal(a["occluded"], b["occluded"])
+    assert count[0] <= len(a["params"]["occluders"]) <= count[1]
+    assert np.array_equal(a["mask"], labels)  # labels keep the class behind the occluder
+    replay = t.replay(pickle.loads(pickle.dumps(a["params"])), image=face, mask=labels)
+    assert np.array_equal(replay["image"], a["image"])
+    assert np.array_equal(replay["occluded"], a["occluded"])
+
+
+def test_different_seeds_give_different_occluders(faces):
+    t = ood.HeldOutOcclusion()
+    outs = [t(image=faces[0], rng=s)["occluded"] for s in range(5)]
+    assert len({o.tobytes() for o in outs}) == 5
+
+
+def test_temperatures_follow_the_documented_profiles(faces):
+    face = faces[0].astype(np.float64)
+    t_skin = np.percentile(face, 98)
+    for seed in range(10):
+        h = ood.HeldOutOcclusion(kinds=("hair",), count=1)(image=face, rng=seed)
+        p = h["params"]["occluders"][0]
+        occ, o = h["occluded"], p["opacity"]
+        # Strands blend with the skin behind them; the hair itself cools from root to tip.
+        hair = (h["image"][occ] - (1 - o) * face[occ]) / o
+        assert p["t_tip"] - 1e-9 <= hair.min() and hair.max() <= p["t_root"] + 1e-9
+        assert p["t_root"] < t_skin
+        s = ood.HeldOutOcclusion(kinds=("stick",), count=1)(image=face, rng=seed)
+        p = s["params"]["occluders"][0]
+        assert p["t_tip"] < p["t_hand"] < t_skin
+        assert s["image"][s["occluded"]].max() <= p["t_hand"] + 1e-9
+        w = ood.HeldOutOcclusion(kinds=("warm_object",), count=1)(image=face, rng=seed)
+        p = w["params"]["occluders"][0]
+        if p["variant"] == "mug":  # the hot core is hotter than skin
+            assert w["image"][w["occluded"]].max() > t_skin
+
+
+def test_invalid_arguments():
+    with pytest.raises(ValueError, match="kinds must be"):
+        ood.HeldOutOcclusion(kinds=("sun",))
+    with pytest.raises(ValueError, match="kinds must be"):
+        ood.HeldOutOcclusion(kinds=())
+    with pytest.raises(ValueError, match="count"):
+        ood.HeldOutOcclusion(count=(0, 2))
+
+
+def test_test_set_frames_do_not_depend_on_their_neighbours(faces):
+    t = ood.HeldOutOcclusion()
+    all_three, occ = ood.occlusion_test_set(faces, t, seed=7)
+    assert occ.any(axis=(1, 2)).all()
+    first_alone, _ = ood.occlusion_test_set(faces[:1], t, seed=7)
+    assert np.array_equal(first_alone[0], all_three[0])
+    again, _ = ood.occlusion_test_set(faces, t, seed=7)
+    assert np.array_equal(again, all_three)
