@@ -63,12 +63,12 @@ IGNORE_COLOUR = "#9a9a9a"
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("demo-output"))
-    parser.add_argument("--iterations", type=int, default=500)
+    parser.add_argument("--iterations", type=int, default=600)
     parser.add_argument("--size", type=int, nargs=2, default=(96, 120), metavar=("H", "W"))
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--lr", type=float, default=0.05,
                         help="initial SGD learning rate (paper: 0.01 for 40k steps)")
-    parser.add_argument("--train-frames", type=int, default=96)
+    parser.add_argument("--train-frames", type=int, default=192)
     parser.add_argument("--test-frames", type=int, default=32)
     parser.add_argument("--model", choices=("unet", "attention_unet"), default="unet")
     parser.add_argument("--width", type=int, default=8, help="channels at full resolution")
