@@ -17,6 +17,9 @@ import pytest
 
 import tiaug
 
+# Fresh processes compile the kernels: about a minute in all.
+pytestmark = pytest.mark.slow
+
 PACKAGE = Path(tiaug.__file__).parent
 
 # Compiles kernels (float32) and prints a digest of the results plus numba's cache counters.
