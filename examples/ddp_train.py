@@ -35,11 +35,12 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data.distributed import DistributedSampler
 from tqdm.auto import tqdm
 
-from data import ThermalFrames, synthetic_split, tiaug_pipeline
+from data import tiaug_pipeline
 from models import MODELS, build_model
 from train import (
     TrainConfig,
     batches,
+    datasets_from_args,
     evaluate,
     load_checkpoint,
     save_checkpoint,
@@ -82,16 +83,7 @@ def main(argv=None):
     is_main = rank == 0
 
     size = tuple(args.size)
-    transform = tiaug_pipeline(size)
-    if args.synthetic is not None:
-        # Every rank generates the same frames from the same seed.
-        (images, labels), val = synthetic_split(args.synthetic, max(1, args.synthetic // 4), size,
-                                                seed=args.seed)
-        train_set = ThermalFrames(images, labels, transform=transform, seed=args.seed)
-        val_set = ThermalFrames(*val)
-    else:
-        train_set = ThermalFrames(args.data, transform=transform, seed=args.seed)
-        val_set = ThermalFrames(args.val) if args.val else None
+    train_set, val_set = datasets_from_args(args, size, tiaug_pipeline(size))
 
     config = TrainConfig(
         iterations=args.iterations, batch_size=args.batch_size, aux_mode=args.aux_mode,

@@ -331,19 +331,23 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    size = tuple(args.size)
-    transform = PIPELINES[args.pipeline](size)
+def datasets_from_args(args, size, transform):
+    """Training and evaluation sets from ``--synthetic N`` or ``--data DIR [--val DIR]``."""
     if args.synthetic is not None:
+        # Same seed, same frames: every DDP rank builds identical sets.
         (train_images, train_labels), val = synthetic_split(
             args.synthetic, max(1, args.synthetic // 4), size, seed=args.seed
         )
         train_set = ThermalFrames(train_images, train_labels, transform=transform, seed=args.seed)
-        val_set = ThermalFrames(*val)
-    else:
-        train_set = ThermalFrames(args.data, transform=transform, seed=args.seed)
-        val_set = ThermalFrames(args.val) if args.val else None
+        return train_set, ThermalFrames(*val)
+    train_set = ThermalFrames(args.data, transform=transform, seed=args.seed)
+    return train_set, (ThermalFrames(args.val) if args.val else None)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    size = tuple(args.size)
+    train_set, val_set = datasets_from_args(args, size, PIPELINES[args.pipeline](size))
 
     config = TrainConfig(
         iterations=args.iterations, batch_size=args.batch_size, lr=args.lr,
