@@ -63,7 +63,7 @@ IGNORE_COLOUR = "#9a9a9a"
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("demo-output"))
-    parser.add_argument("--iterations", type=int, default=600)
+    parser.add_argument("--iterations", type=int, default=1200)
     parser.add_argument("--size", type=int, nargs=2, default=(96, 120), metavar=("H", "W"))
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--lr", type=float, default=0.05,
