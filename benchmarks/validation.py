@@ -167,6 +167,7 @@ def read_subjects(root, names):
 def folder_splits(root, cfg):
     """Frames of a user folder, resized to ``cfg.size`` and split by subject 70/15/15 %."""
     from skimage.transform import resize
+
     from tiaug.datasets import subject_split
 
     root = Path(root)
@@ -194,6 +195,7 @@ def folder_splits(root, cfg):
 def occluded_test_sets(test):
     """The three test sets: images, labels and occluded-pixel maps (fixed seeds)."""
     import tiaug
+
     from ood_occluders import HeldOutOcclusion, occlusion_test_set
 
     sets = {"clean": (test.images, test.labels, np.zeros(test.images.shape, bool))}
@@ -219,6 +221,7 @@ def train_config(cfg, regime, seed):
 def train_regime(cfg, regime, seed, train_split, progress):
     """Train one model; returns (model, history, seconds). Same seed = same initial weights."""
     import torch
+
     from data import ThermalFrames, geometric_pipeline, tiaug_pipeline
     from models import build_model
     from train import train
@@ -236,6 +239,7 @@ def train_regime(cfg, regime, seed, train_split, progress):
 def predict_all(model, images, device, batch_size=16):
     """Class maps (n, H, W) of the model for temperature frames (n, H, W)."""
     import torch
+
     from data import ThermalFrames
     from train import predict
 
@@ -249,6 +253,7 @@ def predict_all(model, images, device, batch_size=16):
 def frame_confusions(pred, labels, ignore=None):
     """Per-frame confusion matrices (n, C, C) int64; `ignore` (n, H, W) bool drops pixels."""
     import torch
+
     from metrics import confusion_matrix
 
     target = labels.astype(np.int64)

@@ -44,6 +44,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 import samcl_loss  # noqa: E402
 import tiaug  # noqa: E402
+
 from data import (  # noqa: E402
     ThermalFrames,
     occlude_test_set,

@@ -41,10 +41,11 @@ from torch import nn
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
+from samcl_loss import RMILoss, SAMCLLoss
+
 from data import PIPELINES, ThermalFrames, synthetic_split
 from metrics import confusion_matrix, iou_from_confusion
 from models import MODELS, build_model
-from samcl_loss import RMILoss, SAMCLLoss
 
 
 @dataclass

@@ -12,8 +12,8 @@ warmest face pixel, with cooler fingertips.
 
 import matplotlib.pyplot as plt
 
-from tiaug.datasets import make_face
 from tiaug import Eyeglasses, HandOcclusion, HeldCup
+from tiaug.datasets import make_face
 
 temps, labels = make_face((128, 160), subject=4, rng=3)
 

@@ -11,6 +11,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
+
 from tiaug.datasets import make_face, synthetic_faces
 
 ROOT = Path(__file__).resolve().parents[2]

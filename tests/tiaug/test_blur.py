@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import ndimage
+
 from tiaug.blur import GaussianBlur, gaussian_blur
 
 

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tiaug.geometry import warp
 
 from tiaug import (
     Compose,
@@ -17,6 +16,7 @@ from tiaug import (
     TiAug,
     VerticalFlip,
 )
+from tiaug.geometry import warp
 
 
 def face(shape=(40, 48), dtype=np.float32):

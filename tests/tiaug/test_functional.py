@@ -1,6 +1,6 @@
 import numpy as np
-import tiaug.functional as F
 
+import tiaug.functional as F
 from tiaug import blur, geometry, noise, occlusion
 
 EXPECTED = {

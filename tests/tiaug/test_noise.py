@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
 from tiaug.noise import NETDNoise, _noise, add_noise
 
 M64 = (1 << 64) - 1

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
-from tiaug.seeding import sample_rng
 
 from tiaug import Compose, NETDNoise, Rotate
+from tiaug.seeding import sample_rng
 
 
 def test_same_triple_same_stream_distinct_triples_differ():

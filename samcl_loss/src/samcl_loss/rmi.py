@@ -12,8 +12,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._numerics import compute_dtype, no_autocast
-from ._validation import check_choice, check_float, check_ignore_index, check_int
-from ._validation import check_logits_target
+from ._validation import (
+    check_choice,
+    check_float,
+    check_ignore_index,
+    check_int,
+    check_logits_target,
+)
 
 # Ridge added to the covariance matrices so that they stay positive definite (reference value).
 POS_ALPHA = 5e-4

@@ -5,8 +5,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._numerics import compute_dtype, no_autocast
-from ._validation import check_choice, check_float, check_ignore_index, check_int
-from ._validation import check_logits_target
+from ._validation import (
+    check_choice,
+    check_float,
+    check_ignore_index,
+    check_int,
+    check_logits_target,
+)
 from .aux import AUX_MODES, AuxiliaryNetwork
 from .rmi import check_spatial_size, one_hot, rmi_lower_bound
 from .swap import derangements, swap_labels
