@@ -17,7 +17,6 @@ import matplotlib  # noqa: E402
 # Headless figures for the gallery, whatever backend the builder's environment prefers.
 matplotlib.use("Agg")
 
-import samcl_loss  # noqa: E402
 import tiaug  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent

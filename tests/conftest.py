@@ -2,7 +2,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-# deadline=None: the first call of each numba kernel compiles (seconds), later ones take microseconds.
+# deadline=None: the first call of a numba kernel compiles (seconds), later ones take microseconds.
 settings.register_profile(
     "default",
     deadline=None,
