@@ -1,7 +1,7 @@
 """Rasterising and painting occluders, touching only each occluder's bounding box.
 
 Pixel ``(r, c)`` has its centre at the point ``(r, c)``; a pixel belongs to a shape when its centre
-does. Shapes come packed as arrays (see ``tiaug.occlusion._pack``):
+does. Shapes come packed as arrays (see ``tiaug.occlusion._format._pack``):
 
 - polygons: ``verts`` (N, 2) rows of (row, col); polygon ``k`` is
   ``verts[offsets[k]:offsets[k + 1]]``;

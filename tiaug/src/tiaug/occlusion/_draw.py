@@ -1,0 +1,157 @@
+"""Painting explicit occluders: the functional layer and the base of the occluder transforms."""
+
+import numpy as np
+
+from .._base import Transform
+from .._validation import check_choice, check_image, check_mask
+from ._format import (
+    LABEL_POLICIES,
+    _check_ignore_index,
+    _check_occluded,
+    _check_occluders,
+    _check_shape,
+    _label_value,
+    _pack,
+    _temperature_field,
+)
+
+
+def draw_occluders(shape, occluders):
+    """Rasterise occluders into one exact boolean mask per occluder.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Frame shape ``(H, W)``.
+    occluders : sequence of dict
+        Occluders in the format of :mod:`tiaug.occlusion` (``"shapes"``, ``"temperature"``,
+        optionally ``"axis"``), e.g. ``out["params"]["occluders"]`` of a transform.
+
+    Returns
+    -------
+    ndarray of bool, shape (len(occluders), H, W)
+        ``masks[k]`` is True at the pixels whose centres lie in occluder ``k``; parts outside the
+        frame are clipped.
+
+    Raises
+    ------
+    TypeError
+        If `shape` is not a pair of ints or an occluder is malformed (wrong types).
+    ValueError
+        If `shape` is not positive, or an occluder has bad values (fewer than 3 polygon vertices,
+        non-positive width or axes, non-finite numbers, an unknown shape type).
+
+    Examples
+    --------
+    >>> from tiaug.functional import draw_occluders
+    >>> square = {"shapes": [{"type": "polygon",
+    ...                       "vertices": [[0.5, 0.5], [0.5, 2.5], [2.5, 2.5], [2.5, 0.5]]}],
+    ...           "temperature": 50.0}
+    >>> draw_occluders((4, 4), [square])[0].astype(int)
+    array([[0, 0, 0, 0],
+           [0, 1, 1, 0],
+           [0, 1, 1, 0],
+           [0, 0, 0, 0]])
+    """
+    from .._kernels.occlusion import rasterise
+
+    shape = _check_shape(shape)
+    occluders = _check_occluders(occluders)
+    masks = np.zeros((len(occluders), *shape), bool)
+    for k, occ in enumerate(occluders):
+        r0, c0, buf = rasterise(*shape, *_pack(occ))
+        masks[k, r0:r0 + buf.shape[0], c0:c0 + buf.shape[1]] = buf
+    return masks
+
+
+def occlude(image, occluders, *, mask=None, occluded=None, label_policy="keep", ignore_index=255):
+    """Paint explicit occluders into a thermal frame.
+
+    Occluders are painted in order (a later one covers an earlier one where they overlap). Pixels
+    outside every occluder are bit-identical to the input.
+
+    Parameters
+    ----------
+    image : ndarray of float32 or float64, shape (H, W)
+        Temperatures in °C.
+    occluders : sequence of dict
+        Occluders in the format of :mod:`tiaug.occlusion`.
+    mask : ndarray of int, shape (H, W), optional
+        Class labels.
+    occluded : ndarray of bool, shape (H, W), optional
+        Pixels occluded so far; the result is its union with the new occluders.
+    label_policy : {"keep", "ignore", "background"}, optional
+        What occluded pixels of `mask` become: unchanged (the paper), `ignore_index`, or class 0.
+    ignore_index : int, optional
+        Label of occluded pixels with ``label_policy="ignore"``; must fit `mask`'s dtype.
+
+    Returns
+    -------
+    image : ndarray
+        New frame, dtype of `image`.
+    mask : ndarray or None
+        New label map (`mask` unchanged with ``"keep"``), None when no mask was given.
+    occluded : ndarray of bool, shape (H, W)
+        The exact occluded pixels (OR-ed with the incoming `occluded`).
+
+    Raises
+    ------
+    TypeError
+        For a non-float image, a non-integer mask or ignore_index, a non-bool `occluded`, or a
+        malformed occluder.
+    ValueError
+        For shape mismatches, non-finite values, an unknown `label_policy`, or an `ignore_index`
+        that does not fit `mask`'s dtype.
+
+    Notes
+    -----
+    Temperatures are rounded to the image's dtype; with a gradient the result is clamped to the
+    occluder's temperature range so rounding never leaves it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tiaug.functional import occlude
+    >>> temps = np.full((5, 5), 30.0, np.float32)
+    >>> bar = {"shapes": [{"type": "line", "points": [[2, 0], [2, 4]], "width": 1.0}],
+    ...        "temperature": 60.0}
+    >>> out, _, occ = occlude(temps, [bar])
+    >>> out[2].tolist(), int(occ.sum())
+    ([60.0, 60.0, 60.0, 60.0, 60.0], 5)
+    """
+    image = check_image(image)
+    mask = check_mask(mask, image.shape)
+    occluded = _check_occluded(occluded, image.shape)
+    label_policy = check_choice(label_policy, "label_policy", LABEL_POLICIES)
+    ignore_index = _check_ignore_index(ignore_index)
+    label = _label_value(label_policy, ignore_index, mask)
+    return _occlude(image, mask, occluded, _check_occluders(occluders), label)
+
+
+def _occlude(image, mask, occluded, occluders, label):
+    """Paint validated `occluders`; `label` is the label of occluded pixels or None to keep them."""
+    from .._kernels.occlusion import paint, rasterise
+
+    out = image.copy()
+    occ_out = np.zeros(image.shape, bool) if occluded is None else occluded.copy()
+    mask_out = mask if mask is None or label is None else mask.copy()
+    for occ in occluders:
+        r0, c0, buf = rasterise(*image.shape, *_pack(occ))
+        if buf.size:
+            paint(out, occ_out, r0, c0, buf, *_temperature_field(occ))
+            if mask_out is not mask:
+                mask_out[r0:r0 + buf.shape[0], c0:c0 + buf.shape[1]][buf] = label
+    return out, mask_out, occ_out
+
+
+class _Occluding(Transform):
+    """Shared part of the occluder transforms: label policy and painting of ``params``."""
+
+    def __init__(self, label_policy, ignore_index, p):
+        super().__init__(p)
+        self.label_policy = check_choice(label_policy, "label_policy", LABEL_POLICIES)
+        self.ignore_index = _check_ignore_index(ignore_index)
+
+    def apply(self, params, image, mask, occluded):
+        label = _label_value(self.label_policy, self.ignore_index, mask)
+        return _occlude(image, mask, occluded, params["occluders"], label)
