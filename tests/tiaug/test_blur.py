@@ -34,7 +34,7 @@ def reference_blur(image, sigma, clip=True):
 
 
 @st.composite
-def frames(draw, low=-50.0, high=500.0):
+def frames(draw, low=-50.0, high=150.0):
     dtype = draw(st.sampled_from([np.float32, np.float64]))
     shape = draw(st.tuples(st.integers(2, 40), st.integers(2, 40)))
     elements = st.floats(low, high, width=32 if dtype == np.float32 else 64)
@@ -85,9 +85,12 @@ def test_constant_frame_unchanged_exactly(dtype):
     np.testing.assert_array_equal(gaussian_blur(image, 1.1), image)
 
 
-def test_zero_sigma_returns_copy_and_non_contiguous_input():
+@pytest.mark.parametrize("sigma", [0.0, 1e-200, 1e-160, 0.12])
+def test_single_tap_sigma_returns_copy_and_non_contiguous_input(sigma):
+    # Below 0.125 the kernel has one tap; its weight once divided by an underflowing sigma**2
+    # (1e-160: an all-NaN frame, 1e-200: ZeroDivisionError).
     image = np.random.default_rng(0).uniform(20, 36, (20, 30))
-    out = gaussian_blur(image, 0.0)
+    out = gaussian_blur(image, sigma)
     np.testing.assert_array_equal(out, image)
     assert out is not image
     view = image.T[::2]
@@ -122,7 +125,9 @@ def test_replay_same_seed_and_pickle():
 
 
 @pytest.mark.parametrize(("sigma", "error", "match"), [
-    (-1.0, ValueError, r"sigma\[0\] must be in \[0, inf\], got -1"),
+    (-1.0, ValueError, r"sigma\[0\] must be in \[0, 100\], got -1"),
+    # Unbounded, sigma=1e6 took 10 s on a small frame (the kernel's radius is 4 sigma).
+    ((1.0, 1e6), ValueError, r"sigma\[1\] must be in \[0, 100\], got 1e\+06"),
     ((1.2, 1.0), ValueError, r"sigma must satisfy low <= high, got \(1.2, 1\)"),
     ("wide", TypeError, r"sigma must be a number or a \(low, high\) pair, got 'wide'"),
     ((1.0, float("inf")), ValueError, r"sigma\[1\] must be finite"),
@@ -133,9 +138,21 @@ def test_constructor_errors(sigma, error, match):
 
 
 def test_functional_errors():
-    with pytest.raises(ValueError, match=r"sigma must be in \[0, inf\], got -0.5"):
+    with pytest.raises(ValueError, match=r"sigma must be in \[0, 100\], got -0.5"):
         gaussian_blur(np.zeros((4, 4)), -0.5)
+    with pytest.raises(ValueError, match=r"sigma must be in \[0, 100\], got 1e\+06"):
+        gaussian_blur(np.zeros((4, 4)), 1e6)
     with pytest.raises(TypeError, match="sigma must be a real number, got tuple"):
         gaussian_blur(np.zeros((4, 4)), (1.0, 1.0))
     with pytest.raises(ValueError, match="image must be a 2-D"):
         gaussian_blur(np.zeros((2, 4, 4)), 1.0)
+
+
+@pytest.mark.parametrize(("sigma", "error", "match"), [
+    (1e6, ValueError, r"params\['sigma'\] must be in \[0, 100\], got 1e\+06"),
+    (-1.0, ValueError, r"params\['sigma'\] must be in \[0, 100\], got -1"),
+    (None, TypeError, r"params\['sigma'\] must be a real number, got NoneType"),
+])
+def test_replay_checks_edited_params(sigma, error, match):
+    with pytest.raises(error, match=match):
+        GaussianBlur().replay({"applied": True, "sigma": sigma}, image=np.full((4, 4), 30.0))

@@ -251,7 +251,7 @@ def test_errors():
         aug.replay({"applied": True, "transforms": [{"applied": False}]}, image=image)
     with pytest.raises(TypeError, match="params must be the 'params' dict"):
         aug.replay([], image=image)
-    with pytest.raises(ValueError, match=r"netd must be in \[0, inf\], got -1"):
+    with pytest.raises(ValueError, match=r"netd must be in \[0, 10000\], got -1"):
         TiAug(netd=-1)
     with pytest.raises(ValueError, match="label_policy must be one of"):
         TiAug(label_policy="drop")

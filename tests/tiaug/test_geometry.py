@@ -302,6 +302,8 @@ def test_geometric_transforms_share_the_base():
      r"fill must be 'edge' or a finite temperature in °C, got 'reflect'"),
     ({"fill": None}, TypeError, r"fill must be 'edge' or a finite temperature in °C, got None"),
     ({"fill": float("inf")}, ValueError, r"fill must be finite"),
+    # A float32 frame cannot hold 1e39: the corners came out as inf.
+    ({"fill": 1e39}, ValueError, r"fill must be in \[-273.15, 10000\], got 1e\+39"),
     ({"mask_fill": 1.5}, TypeError, r"mask_fill must be an int label"),
     ({"mask_fill": True}, TypeError, r"mask_fill must be an int label"),
     ({"p": 1.5}, ValueError, r"p must be in \[0, 1\]"),
@@ -312,9 +314,11 @@ def test_rotate_rejects_bad_parameters(kwargs, error, match):
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    ({"scale": (0.0, 2.0)}, ValueError, r"scale\[0\] must be in \(0, inf\], got 0"),
+    ({"scale": (0.0, 2.0)}, ValueError, r"scale\[0\] must be in \[0.01, 100\], got 0"),
+    # Unbounded, 1e-200 underflowed the warp's determinant into the kernel: a segfault.
+    ({"scale": 1e-200}, ValueError, r"scale\[0\] must be in \[0.01, 100\], got 1e-200"),
     ({"scale": (2.0, 1.0)}, ValueError, r"scale must satisfy low <= high"),
-    ({"aspect": (-1.0, 1.0)}, ValueError, r"aspect\[0\] must be in \(0, inf\]"),
+    ({"aspect": (-1.0, 1.0)}, ValueError, r"aspect\[0\] must be in \[0.01, 100\]"),
     ({"size": (1, 10)}, ValueError, r"size must be at least \(2, 2\), got \(1, 10\)"),
     ({"size": (2.5, 10)}, TypeError, r"size must be None or an \(H, W\) pair of ints"),
     ({"size": 64}, TypeError, r"size must be None or an \(H, W\) pair of ints"),
@@ -353,8 +357,10 @@ def test_functional_errors():
         rotate(image, 5.0, mask=labels((3, 3)))
     with pytest.raises(TypeError, match=r"angle must be a real number"):
         rotate(image, "90")
-    with pytest.raises(ValueError, match=r"factor\[1\] must be in \(0, inf\]"):
+    with pytest.raises(ValueError, match=r"factor\[1\] must be in \[0.0001, 10000\]"):
         scale(image, (1.0, -2.0))
+    with pytest.raises(ValueError, match=r"factor must be in \[0.0001, 10000\], got 1e-170"):
+        scale(image, 1e-170)
     with pytest.raises(TypeError, match=r"factor must be a number or a \(row, col\) pair"):
         scale(image, (1.0, 2.0, 3.0))
     with pytest.raises(ValueError, match=r"matrix must be invertible, got determinant 0"):
@@ -369,3 +375,54 @@ def test_functional_errors():
         warp_affine(image, "identity")
     with pytest.raises(ValueError, match=r"output_shape must be at least \(2, 2\)"):
         warp_affine(image, np.eye(3), output_shape=(0, 5))
+
+
+# --- replay of edited params and maps the kernel must never see --------------------------------
+
+@pytest.mark.parametrize("t, params, error, match", [
+    # Each of these once crashed the warp kernel (segfault): NaN or singular maps.
+    (Rotate(), {"applied": True, "angle": float("nan")}, ValueError,
+     r"params\['angle'\] must be finite, got nan"),
+    (RandomScale(), {"applied": True, "scale": (0.0, 1.0)}, ValueError,
+     r"params\['scale'\]\[0\] must be in \[0.0001, 10000\], got 0"),
+    (RandomScale(), {"applied": True, "scale": (float("nan"), 1.0)}, ValueError,
+     r"params\['scale'\]\[0\] must be finite"),
+    (Rotate(), {"applied": True}, TypeError,
+     r"params must hold 'angle', as the 'params' dict returned by a call of this transform "
+     r"does; got keys \['applied'\]"),
+    (RandomScale(), {"applied": True, "scale": "big"}, TypeError,
+     r"params\['scale'\] must be a real number, got str"),
+    (Rotate(), {"applied": "yes", "angle": 3.0}, TypeError,
+     r"params\['applied'\] must be True or False, got 'yes'"),
+])
+def test_replay_checks_edited_params(t, params, error, match):
+    with pytest.raises(error, match=match):
+        t.replay(params, image=frame())
+
+
+def test_replay_accepts_edited_valid_params():
+    image = frame()
+    out = Rotate().replay({"applied": True, "angle": 90}, image=image)
+    np.testing.assert_array_equal(out["image"], np.rot90(image) if image.shape[0] == image.shape[1]
+                                  else rotate(image, 90.0))
+    out = RandomScale(size=(8, 8)).replay({"applied": True, "scale": [2.0, 2.0]}, image=image)
+    np.testing.assert_array_equal(out["image"], scale(image, 2.0, size=(8, 8)))
+
+
+@pytest.mark.parametrize("matrix", [
+    [[1e300, 0.0, 0.0], [0.0, 1e300, 0.0]],      # determinant overflows
+    [[1e-5, 0.0, 1e300], [0.0, 1e-5, 0.0]],      # finite determinant, overflowing inverse shift
+])
+def test_warp_refuses_maps_whose_source_coordinates_overflow(matrix):
+    with pytest.raises(ValueError, match=r"is singular or too extreme to resample"):
+        warp_affine(frame(), matrix)
+
+
+def test_composed_geometry_that_underflows_is_refused():
+    # 100 factors of 0.01 per axis: a determinant of 1e-400 underflows to 0, which once reached
+    # the kernel as inf/NaN coordinates.
+    from tiaug import Compose
+
+    shrink = Compose([RandomScale(scale=0.01, aspect=1.0)] * 100)
+    with pytest.raises(ValueError, match=r"determinant 0\) is singular or too extreme"):
+        shrink(image=frame(), rng=0)

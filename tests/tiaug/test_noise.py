@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from tiaug._validation import MAX_TEMPERATURE
 from tiaug.noise import NETDNoise, _noise, add_noise
 
 M64 = (1 << 64) - 1
@@ -39,10 +40,12 @@ seeds = st.integers(0, 2**63 - 1)
 
 
 @st.composite
-def frames(draw, max_abs=1e4):
+def frames(draw, low=-273.0, high=MAX_TEMPERATURE):
     dtype = draw(dtypes)
-    elements = st.floats(-max_abs, max_abs, width=32 if dtype == np.float32 else 64)
-    return draw(arrays(dtype, draw(shapes), elements=elements))
+    elements = st.floats(low, high, width=32 if dtype == np.float32 else 64)
+    image = draw(arrays(dtype, draw(shapes), elements=elements))
+    image[0, 0] = min(image[0, 0], 20.0)  # a frame in °C shows something at room temperature
+    return image
 
 
 @given(image=frames(), amplitude=st.floats(0.0, 10.0), seed=seeds)
@@ -51,7 +54,7 @@ def test_kernel_matches_reference(image, amplitude, seed):
                                   reference_noise(image, amplitude, seed))
 
 
-@given(image=frames(max_abs=1e7), netd=st.floats(0.0, 5.0), rng=st.integers(0, 2**32))
+@given(image=frames(), netd=st.floats(0.0, 5.0), rng=st.integers(0, 2**32))
 def test_transform_never_exceeds_netd(image, netd, rng):
     out = NETDNoise(netd=netd)(image=image, rng=rng)
     diff = np.abs(out["image"].astype(np.float64) - image.astype(np.float64))
@@ -59,17 +62,18 @@ def test_transform_never_exceeds_netd(image, netd, rng):
     assert out["params"]["amplitude"] <= netd
 
 
-@pytest.mark.parametrize("value", [1e6, -3.0e5, 1000.0])
-def test_bound_holds_where_float32_rounding_would_break_it(value):
-    # Near 1e6 a float32 ulp is 0.0625: most noisy values round past a 0.05 bound unless
+@pytest.mark.parametrize("value, amplitude, naive_breaks", [
+    (8000.0, 4e-4, True), (-250.0, 1e-5, True), (1000.0, 0.05, False)])
+def test_bound_holds_where_float32_rounding_would_break_it(value, amplitude, naive_breaks):
+    # Near 8000 a float32 ulp is 0.00049: most noisy values round past a 0.0004 bound unless
     # they are stepped back toward the input.
     image = np.full((32, 32), value, np.float32)
-    out = add_noise(image, 0.05, rng=3)
-    assert np.abs(out.astype(np.float64) - value).max() <= 0.05
+    image[0, 0] = 20.0  # a room in the frame: a constant 8000 °C frame is refused
+    out = add_noise(image, amplitude, rng=3)
+    assert np.abs(out.astype(np.float64) - image).max() <= amplitude
     u = splitmix_uniform(7, image.size).reshape(image.shape)
-    naive = (image.astype(np.float64) + 0.05 * (2 * u - 1)).astype(np.float32)
-    if value != 1000.0:
-        assert (np.abs(naive.astype(np.float64) - value) > 0.05).any()
+    naive = (image.astype(np.float64) + amplitude * (2 * u - 1)).astype(np.float32)
+    assert (np.abs(naive.astype(np.float64) - image) > amplitude).any() == naive_breaks
 
 
 def test_noise_is_uniform_on_plus_minus_amplitude():
@@ -155,7 +159,8 @@ def test_pickle_and_repr():
 
 
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
-    ({"netd": -0.1}, ValueError, r"netd must be in \[0, inf\], got -0.1"),
+    ({"netd": -0.1}, ValueError, r"netd must be in \[0, 10000\], got -0.1"),
+    ({"netd": 1e39}, ValueError, r"netd must be in \[0, 10000\], got 1e\+39"),
     ({"netd": float("nan")}, ValueError, "netd must be finite"),
     ({"netd": "0.1"}, TypeError, "netd must be a real number, got str"),
     ({"p": 1.5}, ValueError, r"p must be in \[0, 1\], got 1.5"),
@@ -167,7 +172,7 @@ def test_constructor_errors(kwargs, error, match):
 
 def test_functional_errors():
     image = np.zeros((4, 4))
-    with pytest.raises(ValueError, match=r"amplitude must be in \[0, inf\], got -1"):
+    with pytest.raises(ValueError, match=r"amplitude must be in \[0, 10000\], got -1"):
         add_noise(image, -1.0, rng=0)
     with pytest.raises(TypeError, match="amplitude must be a real number"):
         add_noise(image, None, rng=0)
@@ -175,3 +180,22 @@ def test_functional_errors():
         add_noise(np.zeros((4, 4), np.uint16), 0.1, rng=0)
     with pytest.raises(TypeError, match="rng must be None, a non-negative int seed"):
         add_noise(image, 0.1, rng="seed")
+
+
+@pytest.mark.parametrize(("params", "error", "match"), [
+    # A negative amplitude made the kernel's step-back loop run forever.
+    ({"applied": True, "amplitude": -0.1, "seed": 0}, ValueError,
+     r"params\['amplitude'\] must be in \[0, 10000\], got -0.1"),
+    ({"applied": True, "amplitude": float("nan"), "seed": 0}, ValueError,
+     r"params\['amplitude'\] must be finite"),
+    ({"applied": True, "amplitude": 0.1, "seed": -1}, ValueError,
+     r"params\['seed'\] must be an int in \[0, 2\*\*63\), got -1"),
+    ({"applied": True, "amplitude": 0.1, "seed": 2**63}, ValueError,
+     r"params\['seed'\] must be an int in \[0, 2\*\*63\)"),
+    ({"applied": True, "amplitude": 0.1, "seed": 1.5}, TypeError,
+     r"params\['seed'\] must be an int, got float"),
+    ({"applied": True, "amplitude": 0.1}, TypeError, r"params must hold 'seed'"),
+])
+def test_replay_checks_edited_params(params, error, match):
+    with pytest.raises(error, match=match):
+        NETDNoise().replay(params, image=np.full((4, 4), 30.0))

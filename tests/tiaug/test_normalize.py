@@ -71,7 +71,18 @@ def test_fixed_range_maps_window_ends():
     [
         (lambda im: minmax(im, (1, 1)), ValueError,
          r"out_range must be a \(low, high\) pair with low < high, e.g. \(-1, 1\) or \(0, 1\), "
-         r"got \(1, 1\)"),
+         r"also after rounding to the image's dtype float32, got \(1, 1\)"),
+        # Ends that collapse in float32, or a span beyond it: a constant or non-finite frame.
+        (lambda im: minmax(im, (1.0, 1.0 + 1e-9)), ValueError,
+         r"also after rounding to the image's dtype float32, got \(1, 1\)"),
+        (lambda im: minmax(im, (-3e38, 3e38)), ValueError,
+         r"out_range must fit the image's dtype float32: its ends and their difference must be at "
+         r"most 3.40282e\+38 in magnitude, got \(-3e\+38, 3e\+38\)"),
+        (lambda im: fixed_range(im, 0, 1e39), ValueError, r"t_max must be in \[-273.15, 10000\]"),
+        (lambda im: fixed_range(im + np.eye(4, dtype=im.dtype), 30, 30.001,
+                                out_range=(-1e38, 1e38), clip=False), ValueError,
+         r"fixed_range with clip=False maps this frame to \[.*\], beyond the range of its dtype "
+         r"float32; use clip=True, a wider window or a narrower out_range"),
         (lambda im: minmax(im, (1, 0)), ValueError, r"out_range must satisfy low <= high"),
         (lambda im: minmax(im, "01"), TypeError, "out_range must be a number or a"),
         (lambda im: minmax(im.astype(np.uint16)), TypeError, "image has dtype uint16"),

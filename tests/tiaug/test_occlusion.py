@@ -195,12 +195,16 @@ def test_eyeglasses_follow_a_rotated_face():
     assert lenses[labels == 3].mean() > 0.95
 
 
-def test_eyeglasses_without_eye_labels_go_to_the_upper_middle():
-    image, _ = face()
-    for seed in range(10):
-        occ = Eyeglasses()(image=image, rng=seed)["occluded"]
-        rows, cols = np.nonzero(occ)
-        assert 0.15 * 48 < rows.mean() < 0.6 * 48 and 0.3 * 64 < cols.mean() < 0.7 * 64
+def test_eyeglasses_need_labelled_eyes():
+    # Without labels the glasses once went to fixed fractions of the frame, whatever it showed.
+    image, labels = face()
+    with pytest.raises(ValueError, match=r"Eyeglasses places the lenses on the eyes labelled "
+                                         r"eye_label=3 in the mask; call it with mask="):
+        Eyeglasses()(image=image, rng=0)
+    # Eyes out of view: no glasses, frame and labels unchanged.
+    out = Eyeglasses()(image=image, mask=np.where(labels == 3, 0, labels), rng=0)
+    assert out["params"]["occluders"] == [] and not out["occluded"].any()
+    assert out["image"].tobytes() == image.tobytes()
 
 
 def test_cup_is_hot_or_cold_and_touches_the_bottom_border():
@@ -220,6 +224,62 @@ def test_hand_is_slightly_cooler_than_the_face_and_enters_from_a_border():
         vals, occ = out["image"][out["occluded"]], out["occluded"]
         assert image.max() - 6.0 <= vals.min() and vals.max() <= image.max() - 1.0
         assert occ[-1].any() or occ[:, 0].any() or occ[:, -1].any()
+
+
+def test_extreme_offsets_stay_physical_and_replayable():
+    # Drawn temperatures are clamped to what a camera reports, so replay accepts every call's
+    # own params.
+    image, labels = face()
+    for t in (HandOcclusion(offset=-1e4), HeldCup(cold=-273.15, p_hot=0.0, gradient=1e4),
+              Eyeglasses(lens_offset=1e4), ThermalOcclusion(temperature="any", gradient=1e4)):
+        out = t(image=image, mask=labels, rng=0)
+        painted = out["image"][out["occluded"]]
+        assert painted.min() >= np.float32(-273.15) and painted.max() <= 1e4
+        again = t.replay(out["params"], image=image, mask=labels)
+        assert again["image"].tobytes() == out["image"].tobytes()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_fixed_temperature_narrower_than_the_dtype_uses_the_nearest_value(dtype):
+    # (36.6, 36.6) holds no float32 value; it raised numpy's "high - low < 0".
+    image, _ = frame(0, dtype=dtype)
+    out = ThermalOcclusion(temperature=36.6)(image=image, rng=0)
+    assert out["occluded"].any()
+    np.testing.assert_array_equal(out["image"][out["occluded"]], dtype(36.6))
+
+
+def test_pair_gradients_are_centred_on_their_own_shape():
+    # The second shape's gradient axis was centred on the first shape, 1-2 radii away: about half
+    # of its pixels sat at a clipped end of the gradient.
+    from tiaug.occlusion._format import _temperature_field
+
+    t = ThermalOcclusion(shapes=("pair",), count=1, gradient=4.0, temperature=(0.0, 100.0))
+    clipped, total = np.zeros(2), np.zeros(2)
+    image = np.zeros((64, 80))
+    for seed in range(60):
+        occs = t(image=image, rng=seed)["params"]["occluders"]
+        for k, (occ, mask) in enumerate(zip(occs, draw_occluders(image.shape, occs))):
+            _, _, ar, ac, gr, gc = _temperature_field(occ, np.float64)
+            rr, cc = np.nonzero(mask)
+            s = (rr - ar) * gr + (cc - ac) * gc
+            clipped[k] += np.sum((s <= 0.0) | (s >= 1.0))
+            total[k] += s.size
+    assert (clipped / total).max() < 0.05, clipped / total
+
+
+def test_occlude_gradient_never_leaves_its_range_on_float32():
+    # Rounding to float32 painted 30.2999992 for a range that starts at 30.3.
+    image = np.full((16, 16), 20.0, np.float32)
+    square = [{"type": "polygon", "vertices": [[-1, -1], [-1, 16], [16, 16], [16, -1]]}]
+    axis = ((0, 0), (15, 15))
+    out, _, occluded = occlude(image, [{"shapes": square, "temperature": (30.3, 30.5),
+                                        "axis": axis}])
+    painted = out[occluded].astype(np.float64)
+    assert occluded.all() and painted.min() >= 30.3 and painted.max() <= 30.5
+    # No float32 value lies in [30.3, 30.30000001]: the one nearest to the middle, everywhere.
+    out, _, _ = occlude(image, [{"shapes": square, "temperature": (30.30000001, 30.3),
+                                 "axis": axis}])
+    np.testing.assert_array_equal(out, np.float32(30.300000005))
 
 
 # --------------------------------------------------------------------------- functional
@@ -261,6 +321,11 @@ def test_occlude_later_occluders_cover_earlier_ones():
     ([{"shapes": [], "temperature": (1.0, 2.0)}], ValueError, "needs an 'axis'"),
     ([{"shapes": [], "temperature": (1.0, 2.0), "axis": ((1, 1), (1, 1))}], ValueError,
      r"\['axis'\] must be two distinct points"),
+    # A float32 frame holds no 1e39: the occluder came out as inf.
+    ([{"shapes": [], "temperature": 1e39}], ValueError,
+     r"occluders\[0\]\['temperature'\] must be in \[-273.15, 10000\], got 1e\+39"),
+    ([{"shapes": [], "temperature": (20.0, -300.0), "axis": ((0, 0), (1, 1))}], ValueError,
+     r"occluders\[0\]\['temperature'\]\[1\] must be in \[-273.15, 10000\], got -300"),
 ])
 def test_occluder_errors(occluders, error, match):
     with pytest.raises(error, match=match):
@@ -295,7 +360,9 @@ def test_functional_argument_errors():
     (dict(line_width=2.0), ValueError, r"line_width\[0\] must be in \(0, 1\]"),
     (dict(shapes="polygon"), TypeError, "shapes must be a non-empty sequence"),
     (dict(shapes=("blob",)), ValueError, r"shapes\[i\] must be one of 'polygon', 'line'"),
-    (dict(gradient=-1.0), ValueError, r"gradient must be in \[0, inf\]"),
+    (dict(gradient=-1.0), ValueError, r"gradient must be in \[0, 10000\]"),
+    (dict(temperature=(-300.0, 30.0)), ValueError,
+     r"temperature\[0\] must be in \[-273.15, 10000\], got -300"),
     (dict(p=2.0), ValueError, r"p must be in \[0, 1\]"),
 ])
 def test_thermal_occlusion_parameter_errors(kwargs, error, match):
@@ -310,6 +377,9 @@ def test_thermal_occlusion_parameter_errors(kwargs, error, match):
     (HeldCup, dict(hot=(60.0, 50.0)), ValueError, "hot must satisfy low <= high"),
     (HandOcclusion, dict(fingertip_drop=-1.0), ValueError, r"fingertip_drop\[0\] must be in"),
     (HandOcclusion, dict(size=0.0), ValueError, r"size\[0\] must be in \(0, 2\]"),
+    (HandOcclusion, dict(offset=-1e39), ValueError, r"offset\[0\] must be in \[-10000, 10000\]"),
+    (HeldCup, dict(cold=(-1e39, 0.0)), ValueError, r"cold\[0\] must be in \[-273.15, 10000\]"),
+    (Eyeglasses, dict(lens_offset=1e39), ValueError, r"lens_offset\[0\] must be in \[-10000"),
 ])
 def test_real_occluder_parameter_errors(cls, kwargs, error, match):
     with pytest.raises(error, match=match):

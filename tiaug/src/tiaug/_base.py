@@ -51,12 +51,29 @@ class Transform:
         """Re-apply the parameters of an earlier call to `image` (and `mask`), drawing nothing."""
         image = check_image(image)
         mask = check_mask(mask, image.shape)
+        params = self._check_params(params)
+        return _pack(*self._forward(image, mask, None, params=params), image, mask)
+
+    def _check_params(self, params):
+        """Return `params` checked for replay: a call's ``"params"``, perhaps edited by hand."""
         if not isinstance(params, dict) or "applied" not in params:
             raise TypeError(
                 "params must be the 'params' dict returned by a call of this transform, "
                 f"got {type(params).__name__}"
             )
-        return _pack(*self._forward(image, mask, None, params=params), image, mask)
+        if not isinstance(params["applied"], (bool, np.bool_)):
+            raise TypeError(
+                f"params['applied'] must be True or False, got {params['applied']!r:.60}"
+            )
+        return self._check_drawn(params) if params["applied"] else params
+
+    def _check_drawn(self, params):
+        """Return applied `params` once their drawn values are checked (each transform its own).
+
+        Everything a replay hands to a kernel passes through here: edited values must raise a
+        clear error, never crash or hang a kernel.
+        """
+        return params
 
     def _forward(self, image, mask, occluded, *, rng=None, params=None):
         """Sample (when `params` is None) and apply; return (image, mask, occluded, params)."""
@@ -81,6 +98,16 @@ class Transform:
 
     def _repr_args(self):
         return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+
+def drawn_value(params, key):
+    """``params[key]``, or a TypeError that says which drawn value is missing."""
+    if key not in params:
+        raise TypeError(
+            f"params must hold {key!r}, as the 'params' dict returned by a call of this "
+            f"transform does; got keys {sorted(params)}"
+        )
+    return params[key]
 
 
 def _pack(image, mask, occluded, params, image_in, mask_in):

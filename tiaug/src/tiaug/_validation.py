@@ -11,8 +11,24 @@ import numpy as np
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
+# Temperatures a thermal camera can report, in °C. Nothing is colder than absolute zero, and no
+# LWIR camera measures 10 000 °C (hotter than the Sun's surface); the bounds also keep every value
+# derived from a frame (spreads, occluder ranges, padding) far from float32's overflow.
+ABSOLUTE_ZERO = -273.15
+MAX_TEMPERATURE = 1e4
+# Bound of offsets, gradients and noise amplitudes in °C, about the span of those temperatures.
+MAX_DIFFERENCE = 1e4
+# A frame whose coldest pixel is hotter than this shows no room and no face: kelvin (a room reads
+# ~293) or centi-kelvin (~29 300) stored as float.
+MAX_COLDEST = 200.0
+
+
 def check_image(image, name="image"):
-    """Return `image` if it is a finite 2-D float32/float64 array of temperatures in °C."""
+    """Return `image` if it is a finite 2-D float32/float64 array of temperatures in °C.
+
+    A non-native byte order (big-endian data from FITS or ``>f4`` files) is converted to the
+    native one, once; every result then has the native dtype.
+    """
     if not isinstance(image, np.ndarray):
         raise TypeError(
             f"{name} must be a numpy.ndarray of temperatures in °C (float32 or float64), "
@@ -24,25 +40,46 @@ def check_image(image, name="image"):
             "float64; convert raw sensor counts with your camera's radiometric calibration first, "
             "e.g. temps = (counts * gain + offset).astype(np.float32)"
         )
+    image = _native(image)
     if image.dtype not in FLOAT_DTYPES:
-        raise TypeError(f"{name} must have dtype float32 or float64, got {image.dtype}")
+        raise TypeError(
+            f"{name} must have dtype float32 or float64, got {image.dtype}; convert it with "
+            f"{name}.astype(np.float32)"
+        )
     if image.ndim != 2:
         raise ValueError(
             f"{name} must be a 2-D (H, W) array of temperatures, got shape {image.shape}; "
-            "apply the transform to each frame of a stack separately"
+            + (_channel_hint(name) if image.shape[2:] == (1,) else
+               "apply the transform to each frame of a stack separately")
         )
     if image.shape[0] < 2 or image.shape[1] < 2:
         raise ValueError(f"{name} must be at least 2x2 pixels, got shape {image.shape}")
-    if not np.isfinite(image).all():
+    coldest, hottest = float(image.min()), float(image.max())  # NaN propagates to both
+    if not (np.isfinite(coldest) and np.isfinite(hottest)):
         raise ValueError(
             f"{name} contains NaN or inf; replace invalid pixels (dead pixels, saturation) with "
             "finite temperatures before augmenting"
+        )
+    if coldest < ABSOLUTE_ZERO or hottest > MAX_TEMPERATURE:
+        raise ValueError(
+            f"{name} must hold temperatures in °C within [{ABSOLUTE_ZERO:g}, "
+            f"{MAX_TEMPERATURE:g}], got values from {coldest:g} to {hottest:g}; convert other "
+            f"units with tiaug.units.to_celsius({name}, unit)"
+        )
+    if coldest > MAX_COLDEST:
+        raise ValueError(
+            f"{name}'s coldest pixel is {coldest:g} °C, hotter than any scene with a face or a "
+            f"room (at most {MAX_COLDEST:g} °C): is the frame in kelvin or centi-kelvin? Convert "
+            f"it with tiaug.units.to_celsius({name}, unit)"
         )
     return image
 
 
 def check_mask(mask, shape, name="mask"):
-    """Return `mask` (or None) if it is an integer label map of the given shape."""
+    """Return `mask` (or None) if it is an integer label map of the given shape.
+
+    A non-native byte order is converted to the native one, as for images.
+    """
     if mask is None:
         return None
     if not isinstance(mask, np.ndarray):
@@ -50,13 +87,27 @@ def check_mask(mask, shape, name="mask"):
             f"{name} must be a numpy.ndarray of integer class labels, got {type(mask).__name__}"
         )
     if mask.dtype.kind not in "iu":
+        hint = f"; convert it with {name}.astype(np.uint8)" if mask.dtype.kind == "b" else ""
         raise TypeError(
             f"{name} must have an integer dtype (class labels, e.g. uint8 or int64), "
-            f"got {mask.dtype}"
+            f"got {mask.dtype}{hint}"
         )
     if mask.shape != tuple(shape):
-        raise ValueError(f"{name} must have the image's shape {tuple(shape)}, got {mask.shape}")
-    return mask
+        hint = "; " + _channel_hint(name) if mask.shape == (*shape, 1) else ""
+        raise ValueError(
+            f"{name} must have the image's shape {tuple(shape)}, got {mask.shape}{hint}"
+        )
+    return _native(mask)
+
+
+def _native(array):
+    # Numba compiles for native byte order only; one conversion serves every kernel.
+    return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
+
+
+def _channel_hint(name):
+    return (f"for a trailing channel axis of length 1 (OpenCV, albumentations) pass "
+            f"{name}[..., 0], and add the axis back to the result if you need it")
 
 
 def check_rng(rng, name="rng"):
@@ -107,6 +158,11 @@ def check_range(value, name, *, low=None, high=None, low_inclusive=True, high_in
     if lo > hi:
         raise ValueError(f"{name} must satisfy low <= high, got ({lo:g}, {hi:g})")
     return (lo, hi)
+
+
+def check_temperature(value, name):
+    """Return `value` as float if it is a temperature in °C a camera can report."""
+    return check_number(value, name, low=ABSOLUTE_ZERO, high=MAX_TEMPERATURE)
 
 
 def check_probability(p, name="p"):

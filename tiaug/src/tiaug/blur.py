@@ -2,10 +2,12 @@
 
 import numpy as np
 
-from ._base import Transform
+from ._base import Transform, drawn_value
 from ._validation import check_image, check_number, check_range
 
 _TRUNCATE = 4.0  # kernel radius in sigmas, as scipy.ndimage.gaussian_filter's default
+# The cost grows with the kernel's radius (4 sigma); a wider blur flattens any thermal frame.
+MAX_SIGMA = 100.0
 
 
 def gaussian_blur(image, sigma):
@@ -16,7 +18,8 @@ def gaussian_blur(image, sigma):
     image : ndarray of float32 or float64, shape (H, W)
         Temperatures in °C.
     sigma : float
-        Standard deviation in pixels, ``>= 0``; 0 returns a copy.
+        Standard deviation in pixels, in [0, 100]. Below 0.125 the truncated kernel is a single
+        tap, so the result is a copy.
 
     Returns
     -------
@@ -31,7 +34,7 @@ def gaussian_blur(image, sigma):
     TypeError
         If `image` is not a float array or `sigma` not a real number.
     ValueError
-        If `image` is not a finite 2-D frame or `sigma` is negative or not finite.
+        If `image` is not a finite 2-D frame or `sigma` is outside [0, 100].
 
     Examples
     --------
@@ -43,25 +46,26 @@ def gaussian_blur(image, sigma):
     (31.59, 0.0)
     """
     image = check_image(image)
-    sigma = check_number(sigma, "sigma", low=0.0)
+    sigma = check_number(sigma, "sigma", low=0.0, high=MAX_SIGMA)
     return _blur(image, sigma)
 
 
-def _weights(sigma):
-    radius = int(_TRUNCATE * sigma + 0.5)
+def _weights(radius, sigma):
     x = np.arange(-radius, radius + 1, dtype=np.float64)
     w = np.exp(-0.5 / (sigma * sigma) * x * x)
     return w / w.sum()
 
 
 def _blur(image, sigma):
-    if sigma == 0.0:
+    radius = int(_TRUNCATE * sigma + 0.5)
+    # One tap is the identity; computing its weight would divide by an underflowing sigma**2.
+    if radius == 0:
         return image.copy()
     from ._kernels.blur import gaussian_blur as kernel
 
     image = np.ascontiguousarray(image)
     lo, hi = float(image.min()), float(image.max())
-    return kernel(image, _weights(sigma), lo, hi, np.empty_like(image))
+    return kernel(image, _weights(radius, sigma), lo, hi, np.empty_like(image))
 
 
 class GaussianBlur(Transform):
@@ -73,7 +77,8 @@ class GaussianBlur(Transform):
     Parameters
     ----------
     sigma : float or (float, float), optional
-        Range of the standard deviation in pixels, drawn uniformly; the paper uses 1.0–1.2.
+        Range of the standard deviation in pixels, within [0, 100], drawn uniformly; the paper
+        uses 1.0–1.2.
     p : float, optional
         Probability of applying the transform.
 
@@ -82,7 +87,7 @@ class GaussianBlur(Transform):
     TypeError
         If `sigma` is not a number or a pair, or `p` not a real number.
     ValueError
-        If an end of `sigma` is negative or not finite, ``low > high``, or `p` is outside [0, 1].
+        If an end of `sigma` is outside [0, 100], ``low > high``, or `p` is outside [0, 1].
 
     See Also
     --------
@@ -100,10 +105,15 @@ class GaussianBlur(Transform):
 
     def __init__(self, sigma=(1.0, 1.2), p=1.0):
         super().__init__(p)
-        self.sigma = check_range(sigma, "sigma", low=0.0)
+        self.sigma = check_range(sigma, "sigma", low=0.0, high=MAX_SIGMA)
 
     def sample(self, image, mask, rng):
         return {"sigma": float(rng.uniform(*self.sigma))}
+
+    def _check_drawn(self, params):
+        sigma = check_number(drawn_value(params, "sigma"), "params['sigma']", low=0.0,
+                             high=MAX_SIGMA)
+        return {**params, "sigma": sigma}
 
     def apply(self, params, image, mask, occluded):
         return _blur(image, params["sigma"]), mask, occluded

@@ -70,14 +70,18 @@ class Compose(Transform):
             return image, mask, occluded, {"applied": True, "transforms": drawn}
         return super()._forward(image, mask, occluded, params=params)
 
-    def apply(self, params, image, mask, occluded):
+    def _check_drawn(self, params):
         children = params.get("transforms")
         if not isinstance(children, (list, tuple)) or len(children) != len(self.transforms):
             raise ValueError(
                 f"params['transforms'] must hold one params dict per transform "
-                f"({len(self.transforms)}), got {children!r}"
+                f"({len(self.transforms)}), got {children!r:.200}"
             )
-        return self._run(image, mask, occluded, None, children)[:3]
+        return {**params, "transforms": [t._check_params(c)
+                                         for t, c in zip(self.transforms, children)]}
+
+    def apply(self, params, image, mask, occluded):
+        return self._run(image, mask, occluded, None, params["transforms"])[:3]
 
     def _run(self, image, mask, occluded, rng, children):
         # `children` is None to draw (from `rng`), else the params to replay.

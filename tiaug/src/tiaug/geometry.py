@@ -9,7 +9,8 @@ flips, rotations by multiples of 90° and the identity are lossless.
 Out-of-frame pixels: an output pixel is *inside* when its source point lies in the input's
 pixel area ``[-0.5, H - 0.5) x [-0.5, W - 0.5)``. Outside it, the label is ``mask_fill`` (pass
 your ``ignore_index`` to mark it unknown, or the background class), the occlusion flag is False
-and the temperature is either the nearest border temperature (``fill="edge"``) or ``fill`` °C.
+and the temperature is either the nearest border temperature (``fill="edge"``) or ``fill`` °C
+(a temperature in [-273.15, 10000] °C, like every temperature tiaug accepts).
 
 Return convention: the functional ops (:func:`hflip`, :func:`vflip`, :func:`rotate`,
 :func:`scale`, :func:`warp_affine`) return the new image when called without a mask, and the
@@ -21,8 +22,8 @@ import numbers
 
 import numpy as np
 
-from ._base import Transform
-from ._validation import check_image, check_mask, check_number, check_range
+from ._base import Transform, drawn_value
+from ._validation import check_image, check_mask, check_number, check_range, check_temperature
 
 __all__ = [
     "GeometricTransform",
@@ -40,16 +41,34 @@ __all__ = [
 
 # Pixel-exact (cos, sin) of 0, 90, 180 and 270 degrees.
 _QUARTER_TURNS = ((1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0))
+# Scale factors beyond these take any frame to less than a pixel or one pixel beyond any frame.
+MIN_FACTOR, MAX_FACTOR = 1e-4, 1e4
+# The ranges RandomScale draws from: factor and aspect together stay within the factors above.
+_MIN_SCALE, _MAX_SCALE = 1e-2, 1e2
+# Bound of the inverse map's entries: the kernel's source coordinates (entries times pixel
+# indices below 2**32, summed) then stay finite, so no NaN reaches its integer offsets.
+_MAX_INVERSE = 1e290
 
 
 def _inverse(matrix):
-    """Top two rows of the inverse of the affine `matrix`, as Python floats."""
-    (a, b, ty), (c, d, tx) = matrix[0][:3], matrix[1][:3]
+    """Top two rows of the inverse of the affine `matrix`, as Python floats.
+
+    Raises ValueError when the map is singular or so extreme that the source coordinates would
+    overflow: the warp kernel must never see a non-finite coordinate.
+    """
+    (a, b, ty), (c, d, tx) = ([float(v) for v in row[:3]] for row in matrix[:2])
     det = a * d - b * c
-    # Analytic inverse: exact for the integer matrices of flips and quarter turns.
-    i00, i01, i10, i11 = d / det, -b / det, -c / det, a / det
-    return ((float(i00), float(i01), float(-(i00 * ty + i01 * tx))),
-            (float(i10), float(i11), float(-(i10 * ty + i11 * tx))))
+    if det != 0.0 and math.isfinite(det):
+        # Analytic inverse: exact for the integer matrices of flips and quarter turns.
+        i00, i01, i10, i11 = d / det, -b / det, -c / det, a / det
+        inverse = ((i00, i01, -(i00 * ty + i01 * tx)), (i10, i11, -(i10 * ty + i11 * tx)))
+        if all(math.isfinite(v) and abs(v) <= _MAX_INVERSE for row in inverse for v in row):
+            return inverse
+    raise ValueError(
+        f"the affine map [[{a:g}, {b:g}, {ty:g}], [{c:g}, {d:g}, {tx:g}]] (determinant "
+        f"{det:g}) is singular or too extreme to resample; use scale factors within "
+        f"[{MIN_FACTOR:g}, {MAX_FACTOR:g}] and finite angles"
+    )
 
 
 # 1x1 stand-ins for absent labels / occlusion map: one compiled kernel serves both cases.
@@ -96,6 +115,8 @@ def warp(image, mask, occluded, matrix, out_shape, fill, mask_fill):
     from ._kernels.geometry import warp_affine as kernel
 
     (i00, i01, i02), (i10, i11, i12) = _inverse(matrix)
+    if image.size >= 2**32:
+        raise ValueError(f"image must have fewer than 2**32 pixels, got shape {image.shape}")
     out_shape = (int(out_shape[0]), int(out_shape[1]))
     out_image = np.empty(out_shape, image.dtype)
     if mask is None:
@@ -135,7 +156,7 @@ def _check_fill(fill):
         raise TypeError(
             f"fill must be 'edge' or a finite temperature in °C, got {type(fill).__name__}"
         )
-    return check_number(fill, "fill")
+    return check_temperature(fill, "fill")
 
 
 def _check_mask_fill(mask_fill):
@@ -156,13 +177,13 @@ def _check_size(size, name):
     return (int(size[0]), int(size[1]))
 
 
-def _check_factor(factor):
+def _check_factor(factor, name="factor"):
     if isinstance(factor, (tuple, list)):
         if len(factor) != 2:
-            raise TypeError(f"factor must be a number or a (row, col) pair, got {factor!r}")
-        return (check_number(factor[0], "factor[0]", low=0.0, low_inclusive=False),
-                check_number(factor[1], "factor[1]", low=0.0, low_inclusive=False))
-    factor = check_number(factor, "factor", low=0.0, low_inclusive=False)
+            raise TypeError(f"{name} must be a number or a (row, col) pair, got {factor!r}")
+        return (check_number(factor[0], f"{name}[0]", low=MIN_FACTOR, high=MAX_FACTOR),
+                check_number(factor[1], f"{name}[1]", low=MIN_FACTOR, high=MAX_FACTOR))
+    factor = check_number(factor, name, low=MIN_FACTOR, high=MAX_FACTOR)
     return (factor, factor)
 
 
@@ -343,6 +364,9 @@ class Rotate(GeometricTransform):
     def sample(self, image, mask, rng):
         return {"angle": float(rng.uniform(*self.angle))}
 
+    def _check_drawn(self, params):
+        return {**params, "angle": check_number(drawn_value(params, "angle"), "params['angle']")}
+
     def affine(self, params, shape):
         return _rotation_matrix(params["angle"], shape), tuple(shape)
 
@@ -353,9 +377,9 @@ class RandomScale(GeometricTransform):
     Parameters
     ----------
     scale : float or (float, float), optional
-        Range of the overall factor ``s`` (> 0), drawn uniformly.
+        Range of the overall factor ``s``, drawn uniformly; within [0.01, 100].
     aspect : float or (float, float), optional
-        Range of the aspect jitter ``a`` (> 0), drawn uniformly: rows are scaled by
+        Range of the aspect jitter ``a``, within [0.01, 100], drawn uniformly: rows are scaled by
         ``s * sqrt(a)`` and columns by ``s / sqrt(a)``, so ``a`` is their ratio and ``s``
         their geometric mean.
     size : (int, int) or None, optional
@@ -387,14 +411,17 @@ class RandomScale(GeometricTransform):
     def __init__(self, scale=(0.5, 2.0), aspect=(0.9, 1.1), size=None, fill="edge",
                  mask_fill=0, p=1.0):
         super().__init__(fill, mask_fill, p)
-        self.scale = check_range(scale, "scale", low=0.0, low_inclusive=False)
-        self.aspect = check_range(aspect, "aspect", low=0.0, low_inclusive=False)
+        self.scale = check_range(scale, "scale", low=_MIN_SCALE, high=_MAX_SCALE)
+        self.aspect = check_range(aspect, "aspect", low=_MIN_SCALE, high=_MAX_SCALE)
         self.size = None if size is None else _check_size(size, "size")
 
     def sample(self, image, mask, rng):
         s = rng.uniform(*self.scale)
         root = math.sqrt(rng.uniform(*self.aspect))
         return {"scale": (float(s * root), float(s / root))}
+
+    def _check_drawn(self, params):
+        return {**params, "scale": _check_factor(drawn_value(params, "scale"), "params['scale']")}
 
     def affine(self, params, shape):
         out_shape = tuple(shape) if self.size is None else self.size
@@ -517,7 +544,7 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
     image : (H, W) float32 or float64 ndarray
         Temperatures in °C.
     factor : float or (float, float)
-        Scale factor (> 0), or separate ``(row, col)`` factors.
+        Scale factor in [1e-4, 1e4], or separate ``(row, col)`` factors.
     size : (int, int), optional
         Output ``(H, W)``; default: the input's shape.
     mask : (H, W) integer ndarray, optional
@@ -537,8 +564,8 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
     TypeError
         If an argument has the wrong type.
     ValueError
-        If a factor is not positive, `size` is smaller than (2, 2), or another value is out
-        of range.
+        If a factor is outside [1e-4, 1e4], `size` is smaller than (2, 2), or another value is
+        out of range.
 
     Notes
     -----
@@ -644,7 +671,8 @@ def _check_matrix(matrix):
         raise ValueError("matrix contains NaN or inf")
     if matrix.shape == (3, 3) and not np.array_equal(matrix[2], [0.0, 0.0, 1.0]):
         raise ValueError(f"matrix must be affine (last row [0, 0, 1]), got {matrix[2]}")
-    det = matrix[0, 0] * matrix[1, 1] - matrix[0, 1] * matrix[1, 0]
+    (a, b), (c, d) = matrix[:2, :2].tolist()  # Python floats: overflow gives inf, no warning
+    det = a * d - b * c
     if abs(det) < 1e-12:
         raise ValueError(f"matrix must be invertible, got determinant {det:g}")
     return np.vstack([matrix[:2], [0.0, 0.0, 1.0]])

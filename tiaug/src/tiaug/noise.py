@@ -1,9 +1,11 @@
 """Additive sensor noise bounded by the camera's NETD (after occlusion, Eq. 4)."""
 
+import numbers
+
 import numpy as np
 
-from ._base import Transform
-from ._validation import check_image, check_number, check_rng
+from ._base import Transform, drawn_value
+from ._validation import MAX_DIFFERENCE, check_image, check_number, check_rng
 
 _SEED_HIGH = 2**63  # seeds are drawn in [0, 2**63) so they fit int64 params and uint64 kernels
 
@@ -16,7 +18,7 @@ def add_noise(image, amplitude, rng=None):
     image : ndarray of float32 or float64, shape (H, W)
         Temperatures in °C.
     amplitude : float
-        Largest change of any pixel in °C, ``>= 0``.
+        Largest change of any pixel in °C, in [0, 10000].
     rng : None, int or numpy.random.Generator, optional
         Source of the one integer seed from which the whole noise field is generated.
 
@@ -32,7 +34,7 @@ def add_noise(image, amplitude, rng=None):
     TypeError
         If `image` is not a float array, `amplitude` not a real number or `rng` not a valid seed.
     ValueError
-        If `image` is not a finite 2-D frame or `amplitude` is negative or not finite.
+        If `image` is not a finite 2-D frame or `amplitude` is outside [0, 10000].
 
     Notes
     -----
@@ -49,9 +51,22 @@ def add_noise(image, amplitude, rng=None):
     True
     """
     image = check_image(image)
-    amplitude = check_number(amplitude, "amplitude", low=0.0)
+    amplitude = _check_amplitude(amplitude, "amplitude")
     seed = int(check_rng(rng).integers(_SEED_HIGH))
     return _noise(image, amplitude, seed)
+
+
+def _check_amplitude(amplitude, name):
+    # The kernel's step-back loop needs a finite amplitude >= 0 to end.
+    return check_number(amplitude, name, low=0.0, high=MAX_DIFFERENCE)
+
+
+def _check_seed(seed, name):
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(seed).__name__}")
+    if not 0 <= seed < _SEED_HIGH:
+        raise ValueError(f"{name} must be an int in [0, 2**63), got {seed}")
+    return int(seed)
 
 
 def _noise(image, amplitude, seed):
@@ -73,8 +88,8 @@ class NETDNoise(Transform):
     Parameters
     ----------
     netd : float, optional
-        Largest noise magnitude in °C, ``>= 0``. The paper uses 0.1 °C, the NETD of common mobile
-        thermal cameras.
+        Largest noise magnitude in °C, in [0, 10000]. The paper uses 0.1 °C, the NETD of common
+        mobile thermal cameras.
     p : float, optional
         Probability of applying the transform.
 
@@ -83,7 +98,7 @@ class NETDNoise(Transform):
     TypeError
         If `netd` or `p` is not a real number.
     ValueError
-        If `netd` is negative or not finite, or `p` is outside [0, 1].
+        If `netd` is outside [0, 10000], or `p` is outside [0, 1].
 
     Notes
     -----
@@ -115,13 +130,19 @@ class NETDNoise(Transform):
 
     def __init__(self, netd=0.1, p=1.0):
         super().__init__(p)
-        self.netd = check_number(netd, "netd", low=0.0)
+        self.netd = _check_amplitude(netd, "netd")
 
     def sample(self, image, mask, rng):
         return {
             "amplitude": float(rng.uniform(0.0, self.netd)),
             "seed": int(rng.integers(_SEED_HIGH)),
         }
+
+    def _check_drawn(self, params):
+        return {**params,
+                "amplitude": _check_amplitude(drawn_value(params, "amplitude"),
+                                              "params['amplitude']"),
+                "seed": _check_seed(drawn_value(params, "seed"), "params['seed']")}
 
     def apply(self, params, image, mask, occluded):
         return _noise(image, params["amplitude"], params["seed"]), mask, occluded

@@ -16,17 +16,23 @@ Two conventions:
 
 import numpy as np
 
-from ._validation import check_image, check_number, check_range
+from ._validation import check_image, check_range, check_temperature
 
 __all__ = ["minmax", "fixed_range"]
 
 
-def _check_out_range(out_range):
+def _check_out_range(out_range, dtype):
     lo, hi = check_range(out_range, "out_range")
-    if lo == hi:
+    largest = float(np.finfo(dtype).max)
+    if max(abs(lo), abs(hi), hi - lo) > largest:
+        raise ValueError(
+            f"out_range must fit the image's dtype {dtype}: its ends and their difference must "
+            f"be at most {largest:g} in magnitude, got ({lo:g}, {hi:g})"
+        )
+    if not dtype.type(lo) < dtype.type(hi):
         raise ValueError(
             f"out_range must be a (low, high) pair with low < high, e.g. (-1, 1) or (0, 1), "
-            f"got ({lo:g}, {hi:g})"
+            f"also after rounding to the image's dtype {dtype}, got ({lo:g}, {hi:g})"
         )
     return lo, hi
 
@@ -35,11 +41,14 @@ def _rescale(image, t_min, t_max, lo, hi, clip):
     """``lo + (image - t_min) / (t_max - t_min) * (hi - lo)`` in the image's dtype.
 
     Dividing by the span computed in the same dtype maps `t_max` to exactly `hi` (a multiplied
-    reciprocal can land one ulp short); the clip keeps rounding from stepping outside.
+    reciprocal can land one ulp short); the clips keep rounding from stepping outside, and
+    clipping the fraction first keeps the product finite.
     """
     dt = image.dtype.type
     out = np.subtract(image, dt(t_min))
     out /= dt(t_max) - dt(t_min)
+    if clip:
+        np.clip(out, dt(0), dt(1), out=out)
     out *= dt(hi - lo)
     out += dt(lo)
     if clip:
@@ -56,7 +65,8 @@ def minmax(image, out_range=(-1.0, 1.0)):
         Temperatures in °C, finite.
     out_range : tuple of float, optional
         ``(low, high)`` with ``low < high``: the frame's minimum maps to `low`, its maximum to
-        `high`. ``(-1, 1)`` as in the SAM-CL reference, ``(0, 1)`` for image-style inputs.
+        `high`. ``(-1, 1)`` as in the SAM-CL reference, ``(0, 1)`` for image-style inputs. The
+        ends and their difference must fit the image's dtype, and stay distinct in it.
 
     Returns
     -------
@@ -70,7 +80,8 @@ def minmax(image, out_range=(-1.0, 1.0)):
         If `image` is not a float32/float64 array (integer counts: convert them to °C first) or
         `out_range` is not a pair of numbers.
     ValueError
-        If `image` is not 2-D or holds NaN/inf, or `out_range` does not satisfy low < high.
+        If `image` is not 2-D or holds NaN/inf, or `out_range` does not satisfy low < high in the
+        image's dtype.
 
     See Also
     --------
@@ -93,7 +104,7 @@ def minmax(image, out_range=(-1.0, 1.0)):
            [0.5, 0.5]])
     """
     image = check_image(image)
-    lo, hi = _check_out_range(out_range)
+    lo, hi = _check_out_range(out_range, image.dtype)
     t_min, t_max = float(image.min()), float(image.max())
     if t_min == t_max:
         return np.full_like(image, (lo + hi) / 2)
@@ -108,9 +119,10 @@ def fixed_range(image, t_min, t_max, out_range=(-1.0, 1.0), clip=True):
     image : ndarray of float32 or float64, shape (H, W)
         Temperatures in °C, finite.
     t_min, t_max : float
-        Temperatures (°C) that map to the ends of `out_range`; ``t_min < t_max``.
+        Temperatures (°C, within [-273.15, 10000]) that map to the ends of `out_range`;
+        ``t_min < t_max``.
     out_range : tuple of float, optional
-        ``(low, high)`` with ``low < high``.
+        ``(low, high)`` with ``low < high``, fitting the image's dtype as for :func:`minmax`.
     clip : bool, optional
         Clip temperatures outside the window to the ends of `out_range` (default). With False the
         map extends linearly beyond them.
@@ -126,8 +138,9 @@ def fixed_range(image, t_min, t_max, out_range=(-1.0, 1.0), clip=True):
         If `image` is not a float32/float64 array, `t_min` / `t_max` are not numbers, `out_range`
         is not a pair of numbers or `clip` is not a bool.
     ValueError
-        If `image` is not 2-D or holds NaN/inf, ``t_min >= t_max`` or `out_range` does not satisfy
-        low < high.
+        If `image` is not 2-D or holds NaN/inf, ``t_min >= t_max``, `out_range` does not satisfy
+        low < high in the image's dtype, or with ``clip=False`` the mapped frame would leave the
+        dtype's range.
 
     See Also
     --------
@@ -148,11 +161,11 @@ def fixed_range(image, t_min, t_max, out_range=(-1.0, 1.0), clip=True):
            [ 0.5 ,  1.25]])
     """
     image = check_image(image)
-    t_min = check_number(t_min, "t_min")
-    t_max = check_number(t_max, "t_max")
+    t_min = check_temperature(t_min, "t_min")
+    t_max = check_temperature(t_max, "t_max")
     if t_min >= t_max:
         raise ValueError(f"t_min must be below t_max, got t_min={t_min:g}, t_max={t_max:g}")
-    lo, hi = _check_out_range(out_range)
+    lo, hi = _check_out_range(out_range, image.dtype)
     if not isinstance(clip, (bool, np.bool_)):
         raise TypeError(f"clip must be True or False, got {type(clip).__name__}")
     if image.dtype.type(t_min) == image.dtype.type(t_max):
@@ -160,4 +173,16 @@ def fixed_range(image, t_min, t_max, out_range=(-1.0, 1.0), clip=True):
             f"t_min and t_max must differ in the image's dtype {image.dtype}, got t_min={t_min!r}, "
             f"t_max={t_max!r}"
         )
+    if not clip:
+        # Unclipped, a narrow window stretches the frame: its ends must stay in the dtype.
+        dt = image.dtype.type
+        span = float(dt(t_max) - dt(t_min))  # as _rescale divides
+        ends = [lo + (float(t) - float(dt(t_min))) / span * (hi - lo)
+                for t in (image.min(), image.max())]
+        if max(abs(e) for e in ends) > float(np.finfo(image.dtype).max):
+            raise ValueError(
+                f"fixed_range with clip=False maps this frame to [{ends[0]:g}, {ends[1]:g}], "
+                f"beyond the range of its dtype {image.dtype}; use clip=True, a wider window "
+                "or a narrower out_range"
+            )
     return _rescale(image, t_min, t_max, lo, hi, clip)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._base import Transform
+from .._base import Transform, drawn_value
 from .._validation import check_choice, check_image, check_mask
 from ._format import (
     LABEL_POLICIES,
@@ -105,8 +105,10 @@ def occlude(image, occluders, *, mask=None, occluded=None, label_policy="keep", 
 
     Notes
     -----
-    Temperatures are rounded to the image's dtype; with a gradient the result is clamped to the
-    occluder's temperature range so rounding never leaves it.
+    Temperatures (within [-273.15, 10000] °C) are rounded to the image's dtype. The ends of a
+    gradient are first rounded inward to values of the dtype, so no pixel leaves the occluder's
+    temperature range; a range too narrow to hold any value of the dtype gives the value nearest
+    to its middle.
 
     Examples
     --------
@@ -138,7 +140,7 @@ def _occlude(image, mask, occluded, occluders, label):
     for occ in occluders:
         r0, c0, buf = rasterise(*image.shape, *_pack(occ))
         if buf.size:
-            paint(out, occ_out, r0, c0, buf, *_temperature_field(occ))
+            paint(out, occ_out, r0, c0, buf, *_temperature_field(occ, image.dtype))
             if mask_out is not mask:
                 mask_out[r0:r0 + buf.shape[0], c0:c0 + buf.shape[1]][buf] = label
     return out, mask_out, occ_out
@@ -151,6 +153,10 @@ class _Occluding(Transform):
         super().__init__(p)
         self.label_policy = check_choice(label_policy, "label_policy", LABEL_POLICIES)
         self.ignore_index = _check_ignore_index(ignore_index)
+
+    def _check_drawn(self, params):
+        return {**params, "occluders": _check_occluders(drawn_value(params, "occluders"),
+                                                        "params['occluders']")}
 
     def apply(self, params, image, mask, occluded):
         label = _label_value(self.label_policy, self.ignore_index, mask)

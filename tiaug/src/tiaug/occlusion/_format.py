@@ -4,7 +4,13 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_choice, check_number
+from .._validation import (
+    ABSOLUTE_ZERO,
+    MAX_TEMPERATURE,
+    check_choice,
+    check_number,
+    check_temperature,
+)
 
 LABEL_POLICIES = ("keep", "ignore", "background")
 
@@ -53,14 +59,15 @@ def _coords(value, name, rows=None, min_rows=1):
     return arr
 
 
-def _check_occluders(occluders):
+def _check_occluders(occluders, name="occluders"):
     """Validate occluders; return them with coordinates as float64 arrays."""
     if isinstance(occluders, dict) or not isinstance(occluders, (list, tuple)):
-        raise TypeError(f"occluders must be a list of occluder dicts, got "
+        raise TypeError(f"{name} must be a list of occluder dicts, got "
                         f"{type(occluders).__name__}")
+    prefix = name
     out = []
     for k, occ in enumerate(occluders):
-        name = f"occluders[{k}]"
+        name = f"{prefix}[{k}]"
         if not isinstance(occ, dict) or "shapes" not in occ or "temperature" not in occ:
             raise TypeError(f"{name} must be a dict with 'shapes' and 'temperature', got "
                             f"{occ!r:.60}")
@@ -71,16 +78,17 @@ def _check_occluders(occluders):
         t = occ["temperature"]
         checked = {"shapes": shapes}
         if isinstance(t, numbers.Real):
-            checked["temperature"] = check_number(t, f"{name}['temperature']")
+            checked["temperature"] = check_temperature(t, f"{name}['temperature']")
         else:
-            lo, hi = _coords(t, f"{name}['temperature']", rows=2)
+            lo, hi = (check_temperature(float(v), f"{name}['temperature'][{i}]")
+                      for i, v in enumerate(_coords(t, f"{name}['temperature']", rows=2)))
             if "axis" not in occ:
                 raise ValueError(f"{name} has a temperature pair, so it needs an 'axis' "
                                  "((r0, c0), (r1, c1)) along which the temperature changes")
             axis = _coords(occ["axis"], f"{name}['axis']", min_rows=2)
             if axis.shape != (2, 2) or not np.sum((axis[1] - axis[0]) ** 2) > 0.0:
                 raise ValueError(f"{name}['axis'] must be two distinct points ((r0, c0), (r1, c1))")
-            checked["temperature"] = (float(lo), float(hi))
+            checked["temperature"] = (lo, hi)
             checked["axis"] = (tuple(axis[0]), tuple(axis[1]))
         out.append(checked)
     return out
@@ -129,15 +137,43 @@ def _pack(occ):
     return verts, offsets, segs, ells
 
 
-def _temperature_field(occ):
-    """(t0, t1, ar, ac, gr, gc) for the paint kernel: t0 + (t1 - t0) * clip(proj, 0, 1)."""
+def _temperature_field(occ, dtype):
+    """(t0, t1, ar, ac, gr, gc) for the paint kernel: t0 + (t1 - t0) * clip(proj, 0, 1).
+
+    The ends of a gradient are rounded inward to values of `dtype`, so the kernel's clamp to
+    [min(t0, t1), max(t0, t1)] keeps the stored pixels inside the occluder's range.
+    """
     t = occ["temperature"]
     if isinstance(t, numbers.Real):
         return float(t), float(t), 0.0, 0.0, 0.0, 0.0
+    lo, hi = representable(min(t), max(t), dtype)
+    t0, t1 = (lo, hi) if t[0] <= t[1] else (hi, lo)
     (ar, ac), (br, bc) = occ["axis"]
     dr, dc = br - ar, bc - ac
     len2 = dr * dr + dc * dc
-    return float(t[0]), float(t[1]), float(ar), float(ac), dr / len2, dc / len2
+    return t0, t1, float(ar), float(ac), dr / len2, dc / len2
+
+
+def representable(lo, hi, dtype, strict_lo=False, strict_hi=False):
+    """The smallest and largest values of `dtype` inside [lo, hi] (open ends with `strict_*`).
+
+    A range too narrow to hold any value of `dtype` gives the value nearest to its middle, twice.
+    """
+    f = np.dtype(dtype).type
+    low, high = f(lo), f(hi)
+    # Compare as Python floats: NumPy would compare a float32 with a Python float in float32.
+    if float(low) < lo or (strict_lo and float(low) == lo):
+        low = np.nextafter(low, f(np.inf))
+    if float(high) > hi or (strict_hi and float(high) == hi):
+        high = np.nextafter(high, f(-np.inf))
+    if low > high:
+        low = high = f(0.5 * lo + 0.5 * hi)
+    return float(low), float(high)
+
+
+def physical(t):
+    """`t` clamped to the temperatures a camera can report (what occluders may hold)."""
+    return min(max(float(t), ABSOLUTE_ZERO), MAX_TEMPERATURE)
 
 
 def _label_value(label_policy, ignore_index, mask):

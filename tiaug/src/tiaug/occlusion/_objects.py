@@ -2,20 +2,30 @@
 
 import numbers
 
-import numpy as np
-
-from .._validation import check_number, check_probability, check_range
+from .._validation import (
+    ABSOLUTE_ZERO,
+    MAX_DIFFERENCE,
+    MAX_TEMPERATURE,
+    check_number,
+    check_probability,
+    check_range,
+)
 from . import _shapes as shapes_
 from ._draw import _Occluding
+from ._format import physical
+
+_OFFSET = dict(low=-MAX_DIFFERENCE, high=MAX_DIFFERENCE)
+_TEMPERATURE = dict(low=ABSOLUTE_ZERO, high=MAX_TEMPERATURE)
 
 
 class Eyeglasses(_Occluding):
     """Eyeglasses: two opaque lenses below skin temperature and a thin frame.
 
-    With a mask that labels the eyes (`eye_label`), the lenses are centred on the two eyes (split
-    along the line through them, so any in-plane rotation works) and scaled by the eye distance;
-    otherwise the glasses go to a plausible place: upright, eyes 25-40 % of the short side apart,
-    in the upper middle of the frame.
+    The lenses are centred on the two eyes of the mask (pixels labelled `eye_label`, split along
+    the line through them, so any in-plane rotation works) and scaled by the eye distance. The
+    mask is required: without labels there is no telling where a frame's eyes are. A frame whose
+    mask shows fewer than two eyes (turned away, cropped) gets no glasses (``params`` then holds
+    an empty list of occluders).
 
     Parameters
     ----------
@@ -39,6 +49,12 @@ class Eyeglasses(_Occluding):
     p : float, optional
         Probability of applying the transform.
 
+    Raises
+    ------
+    TypeError, ValueError
+        For parameters of the wrong type or out of range; a ValueError when called without a
+        mask.
+
     Notes
     -----
     Glass and common lens polymers are opaque in the long-wave infrared (8-14 µm): a thermal
@@ -53,8 +69,6 @@ class Eyeglasses(_Occluding):
 
     The frame's warmest pixel is the reference, so apply :class:`Eyeglasses` before
     :class:`ThermalOcclusion` (a hot synthetic object would otherwise become the reference).
-    The mask reaches the placement through ``t(image=..., mask=...)``; a pipeline that calls
-    :meth:`sample` without it gets the plausible placement.
 
     Examples
     --------
@@ -72,8 +86,8 @@ class Eyeglasses(_Occluding):
                  lens_size=(0.38, 0.46), lens_aspect=(0.6, 0.85), frame_width=(0.03, 0.07),
                  eye_label=3, label_policy="keep", ignore_index=255, p=1.0):
         super().__init__(label_policy, ignore_index, p)
-        self.lens_offset = check_range(lens_offset, "lens_offset")
-        self.frame_offset = check_range(frame_offset, "frame_offset")
+        self.lens_offset = check_range(lens_offset, "lens_offset", **_OFFSET)
+        self.frame_offset = check_range(frame_offset, "frame_offset", **_OFFSET)
         self.lens_size = check_range(lens_size, "lens_size", low=0.0, high=0.5,
                                      low_inclusive=False)
         self.lens_aspect = check_range(lens_aspect, "lens_aspect", low=0.0, high=1.0,
@@ -85,21 +99,21 @@ class Eyeglasses(_Occluding):
         self.eye_label = int(eye_label)
 
     def sample(self, image, mask, rng):
-        eyes = None if mask is None else shapes_.eye_centres(mask, self.eye_label)
+        if mask is None:
+            raise ValueError(
+                f"Eyeglasses places the lenses on the eyes labelled eye_label={self.eye_label} "
+                "in the mask; call it with mask= (a label map with the eyes)"
+            )
+        eyes = shapes_.eye_centres(mask, self.eye_label)
         if eyes is None:
-            height, width = image.shape
-            d = rng.uniform(0.25, 0.4) * min(height, width)
-            angle = np.pi / 2 + rng.uniform(-0.2, 0.2)
-            centre = np.array([rng.uniform(0.3, 0.5) * height, rng.uniform(0.35, 0.65) * width])
-            half = 0.5 * d * np.array([np.cos(angle), np.sin(angle)])
-            eyes = (centre - half, centre + half)
+            return {"occluders": []}
         warmest = float(image.max())
         lenses, frame = shapes_.eyeglasses(*eyes, rng.uniform(*self.lens_size),
                                            rng.uniform(*self.lens_aspect),
                                            rng.uniform(*self.frame_width), rng.uniform(0.3, 0.6))
         return {"occluders": [
-            {"shapes": lenses, "temperature": warmest + rng.uniform(*self.lens_offset)},
-            {"shapes": frame, "temperature": warmest + rng.uniform(*self.frame_offset)},
+            {"shapes": lenses, "temperature": physical(warmest + rng.uniform(*self.lens_offset))},
+            {"shapes": frame, "temperature": physical(warmest + rng.uniform(*self.frame_offset))},
         ]}
 
 
@@ -147,18 +161,18 @@ class HeldCup(_Occluding):
     def __init__(self, hot=(45.0, 65.0), cold=(5.0, 12.0), p_hot=0.5, width=(0.15, 0.3),
                  gradient=3.0, label_policy="keep", ignore_index=255, p=1.0):
         super().__init__(label_policy, ignore_index, p)
-        self.hot = check_range(hot, "hot")
-        self.cold = check_range(cold, "cold")
+        self.hot = check_range(hot, "hot", **_TEMPERATURE)
+        self.cold = check_range(cold, "cold", **_TEMPERATURE)
         self.p_hot = check_probability(p_hot, "p_hot")
         self.width = check_range(width, "width", low=0.0, high=1.0, low_inclusive=False)
-        self.gradient = check_number(gradient, "gradient", low=0.0)
+        self.gradient = check_number(gradient, "gradient", low=0.0, high=MAX_DIFFERENCE)
 
     def sample(self, image, mask, rng):
         is_hot = rng.random() < self.p_hot
         t_base = rng.uniform(*(self.hot if is_hot else self.cold))
         shapes, base, top = shapes_.cup(rng, image.shape, rng.uniform(*self.width)
                                         * min(image.shape))
-        t_rim = t_base + (-1.0 if is_hot else 1.0) * rng.uniform(0.0, self.gradient)
+        t_rim = physical(t_base + (-1.0 if is_hot else 1.0) * rng.uniform(0.0, self.gradient))
         return {"occluders": [{"shapes": shapes, "temperature": (t_base, t_rim),
                                "axis": (tuple(base), tuple(top))}]}
 
@@ -202,13 +216,14 @@ class HandOcclusion(_Occluding):
     def __init__(self, offset=(-4.0, -1.0), fingertip_drop=(0.0, 2.0), size=(0.4, 0.8),
                  label_policy="keep", ignore_index=255, p=1.0):
         super().__init__(label_policy, ignore_index, p)
-        self.offset = check_range(offset, "offset")
-        self.fingertip_drop = check_range(fingertip_drop, "fingertip_drop", low=0.0)
+        self.offset = check_range(offset, "offset", **_OFFSET)
+        self.fingertip_drop = check_range(fingertip_drop, "fingertip_drop", low=0.0,
+                                          high=MAX_DIFFERENCE)
         self.size = check_range(size, "size", low=0.0, high=2.0, low_inclusive=False)
 
     def sample(self, image, mask, rng):
-        t_wrist = float(image.max()) + rng.uniform(*self.offset)
-        t_tip = t_wrist - rng.uniform(*self.fingertip_drop)
+        t_wrist = physical(float(image.max()) + rng.uniform(*self.offset))
+        t_tip = physical(t_wrist - rng.uniform(*self.fingertip_drop))
         shapes, wrist, tip = shapes_.hand(rng, image.shape, rng.uniform(*self.size)
                                           * min(image.shape))
         return {"occluders": [{"shapes": shapes, "temperature": (t_wrist, t_tip),

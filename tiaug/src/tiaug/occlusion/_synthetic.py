@@ -2,9 +2,17 @@
 
 import numpy as np
 
-from .._validation import check_choice, check_number, check_range
+from .._validation import (
+    ABSOLUTE_ZERO,
+    MAX_DIFFERENCE,
+    MAX_TEMPERATURE,
+    check_choice,
+    check_number,
+    check_range,
+)
 from . import _shapes as shapes_
 from ._draw import _Occluding
+from ._format import physical, representable
 
 SHAPES = ("polygon", "line", "connected", "pair")
 # Smallest temperature spread (°C) used for "any", "hot" and "cold" when the frame is uniform.
@@ -81,7 +89,8 @@ class ThermalOcclusion(_Occluding):
         if isinstance(temperature, str):
             self.temperature = check_choice(temperature, "temperature", ("any", "hot", "cold"))
         else:
-            self.temperature = check_range(temperature, "temperature")
+            self.temperature = check_range(temperature, "temperature", low=ABSOLUTE_ZERO,
+                                           high=MAX_TEMPERATURE)
         self.count = _check_count(count)
         self.size = check_range(size, "size", low=0.0, high=1.0, low_inclusive=False)
         self.line_width = check_range(line_width, "line_width", low=0.0, high=1.0,
@@ -89,7 +98,7 @@ class ThermalOcclusion(_Occluding):
         if isinstance(shapes, str) or not isinstance(shapes, (tuple, list)) or not shapes:
             raise TypeError(f"shapes must be a non-empty sequence of {SHAPES}, got {shapes!r}")
         self.shapes = tuple(check_choice(s, "shapes[i]", SHAPES) for s in shapes)
-        self.gradient = check_number(gradient, "gradient", low=0.0)
+        self.gradient = check_number(gradient, "gradient", low=0.0, high=MAX_DIFFERENCE)
 
     def sample(self, image, mask, rng):
         height, width = image.shape
@@ -103,33 +112,35 @@ class ThermalOcclusion(_Occluding):
             line_width = rng.uniform(*self.line_width) * m
             phi = rng.uniform(0.0, 2.0 * np.pi)
             other = centre + radius * rng.uniform(1.0, 2.0) * np.array([np.sin(phi), np.cos(phi)])
+            # (shapes, centre of the gradient axis): each shape of a pair has its own.
             if kind == "polygon":
-                groups = [[shapes_.polygon(rng, centre, radius)]]
+                groups = [([shapes_.polygon(rng, centre, radius)], centre)]
             elif kind == "line":
-                groups = [[shapes_.polyline(rng, centre, radius, line_width)]]
+                groups = [([shapes_.polyline(rng, centre, radius, line_width)], centre)]
             elif kind == "connected":
-                groups = [[shapes_.polygon(rng, centre, 0.6 * radius),
-                           shapes_.polygon(rng, other, 0.6 * radius),
-                           {"type": "line", "points": np.array([centre, other]),
-                            "width": line_width}]]
+                groups = [([shapes_.polygon(rng, centre, 0.6 * radius),
+                            shapes_.polygon(rng, other, 0.6 * radius),
+                            {"type": "line", "points": np.array([centre, other]),
+                             "width": line_width}], centre)]
             else:
-                groups = [[self._single(rng, c, 0.6 * radius, line_width)] for c in (centre, other)]
-            for group in groups:
-                occluders.append(_with_temperature(rng, group, centre, radius, lo, hi,
+                groups = [([self._single(rng, c, 0.6 * radius, line_width)], c)
+                          for c in (centre, other)]
+            for group, axis_centre in groups:
+                occluders.append(_with_temperature(rng, group, axis_centre, radius, lo, hi,
                                                    self.gradient, image.dtype))
         return {"occluders": occluders}
 
     def _bounds(self, image):
         """Representable (lo, hi) of the temperature range for `image`'s dtype."""
         if not isinstance(self.temperature, str):
-            return _representable(*self.temperature, image.dtype)
+            return representable(*self.temperature, image.dtype)
         tmin, tmax = float(image.min()), float(image.max())
         spread = max(tmax - tmin, MIN_SPREAD)
         if self.temperature == "hot":
-            return _representable(tmax, tmax + spread, image.dtype, strict_lo=True)
+            return representable(tmax, physical(tmax + spread), image.dtype, strict_lo=True)
         if self.temperature == "cold":
-            return _representable(tmin - spread, tmin, image.dtype, strict_hi=True)
-        return _representable(tmin - spread, tmax + spread, image.dtype)
+            return representable(physical(tmin - spread), tmin, image.dtype, strict_hi=True)
+        return representable(physical(tmin - spread), physical(tmax + spread), image.dtype)
 
     @staticmethod
     def _single(rng, centre, radius, line_width):
@@ -143,18 +154,6 @@ def _check_count(count):
     if lo != int(lo) or hi != int(hi):
         raise ValueError(f"count must be whole numbers, got {count!r}")
     return int(lo), int(hi)
-
-
-def _representable(lo, hi, dtype, strict_lo=False, strict_hi=False):
-    """The smallest/largest values of `dtype` inside [lo, hi] (open ends with `strict_*`)."""
-    f = np.dtype(dtype).type
-    low, high = f(lo), f(hi)
-    # Compare as Python floats: NumPy would compare a float32 with a Python float in float32.
-    if float(low) < lo or (strict_lo and float(low) == lo):
-        low = np.nextafter(low, f(np.inf))
-    if float(high) > hi or (strict_hi and float(high) == hi):
-        high = np.nextafter(high, f(-np.inf))
-    return float(low), float(high)
 
 
 def _with_temperature(rng, shapes, centre, radius, lo, hi, gradient, dtype):
