@@ -206,9 +206,16 @@ def _result(image, mask):
 class GeometricTransform(Transform):
     """Base class of transforms that are an affine map of pixel coordinates.
 
-    Subclasses implement :meth:`affine`; :meth:`apply` resamples once through it, and
-    ``Compose`` multiplies the matrices of consecutive geometric transforms to resample a whole
-    chain once.
+    Subclasses implement two public hooks, both of which see only the frame's *shape*:
+
+    - :meth:`sample_geometry` ``(shape, rng) -> params``: draw the parameters;
+    - :meth:`affine` ``(params, shape) -> (A, out_shape)``: the matrix they stand for.
+
+    A call ``t(image=..., mask=...)`` samples through :meth:`sample_geometry` with
+    ``image.shape`` and resamples once through :meth:`affine`; :class:`tiaug.Compose` calls the
+    same two hooks with the running shape of a chain and multiplies the matrices of consecutive
+    geometric transforms to resample the whole chain once. Both paths draw the same parameters
+    from the same generator state, so a transform behaves the same inside ``Compose`` as alone.
 
     Parameters
     ----------
@@ -220,12 +227,52 @@ class GeometricTransform(Transform):
         ``ignore_index`` to mark them unknown. It must fit the mask's dtype.
     p : float, optional
         Probability of applying the transform.
+
+    Notes
+    -----
+    A geometric transform whose parameters depend on the frame's *content* (say, a shift that
+    centres a labelled face) overrides :meth:`sample` ``(image, mask, rng)`` instead of
+    :meth:`sample_geometry`. ``Compose`` then does not fuse it: it calls it like any other
+    transform, with the current frame and labels, so it again behaves as it does alone (at the
+    cost of one resampling of its own).
+
+    Examples
+    --------
+    A shape-only transform: a random shift of up to 10 % of each side.
+
+    >>> import numpy as np
+    >>> from tiaug import Compose, Rotate
+    >>> from tiaug.geometry import GeometricTransform
+    >>> class RandomShift(GeometricTransform):
+    ...     def sample_geometry(self, shape, rng):
+    ...         return {"shift": [float(rng.uniform(-0.1, 0.1) * n) for n in shape]}
+    ...     def affine(self, params, shape):
+    ...         matrix = np.eye(3)
+    ...         matrix[:2, 2] = params["shift"]
+    ...         return matrix, tuple(shape)
+    >>> temps = np.linspace(20.0, 36.0, 48 * 64).reshape(48, 64)
+    >>> alone = RandomShift()(image=temps, rng=0)["params"]
+    >>> inside = Compose([RandomShift(), Rotate()])(image=temps, rng=0)["params"]
+    >>> alone == inside["transforms"][0]
+    True
     """
 
     def __init__(self, fill="edge", mask_fill=0, p=1.0):
         super().__init__(p)
         self.fill = _check_fill(fill)
         self.mask_fill = _check_mask_fill(mask_fill)
+
+    def sample_geometry(self, shape, rng):
+        """Draw this transform's parameters for a frame of `shape` ``(H, W)`` as a dict.
+
+        The shape-only sampling hook that subclasses implement; it must not depend on anything
+        but `shape`, the transform's attributes and `rng`.
+        """
+        raise NotImplementedError
+
+    def sample(self, image, mask, rng):
+        """Draw the parameters through :meth:`sample_geometry` with ``image.shape``."""
+        return self.sample_geometry(image.shape, rng)
 
     def affine(self, params, shape):
         """Return ``(A, out_shape)`` for drawn `params` and an input of `shape` ``(H, W)``.
@@ -236,6 +283,7 @@ class GeometricTransform(Transform):
         raise NotImplementedError
 
     def apply(self, params, image, mask, occluded):
+        """Resample `image`, `mask` and `occluded` once through :meth:`affine`."""
         matrix, out_shape = self.affine(params, image.shape)
         return warp(image, mask, occluded, matrix, out_shape, self.fill, self.mask_fill)
 
@@ -246,7 +294,7 @@ class _Flip(GeometricTransform):
     def __init__(self, p=1.0):
         super().__init__(p=p)
 
-    def sample(self, image, mask, rng):
+    def sample_geometry(self, shape, rng):
         return {}
 
     def affine(self, params, shape):
@@ -340,7 +388,7 @@ class Rotate(GeometricTransform):
         super().__init__(fill, mask_fill, p)
         self.angle = check_range(angle, "angle")
 
-    def sample(self, image, mask, rng):
+    def sample_geometry(self, shape, rng):
         return {"angle": float(rng.uniform(*self.angle))}
 
     def affine(self, params, shape):
@@ -391,7 +439,7 @@ class RandomScale(GeometricTransform):
         self.aspect = check_range(aspect, "aspect", low=0.0, low_inclusive=False)
         self.size = None if size is None else _check_size(size, "size")
 
-    def sample(self, image, mask, rng):
+    def sample_geometry(self, shape, rng):
         s = rng.uniform(*self.scale)
         root = math.sqrt(rng.uniform(*self.aspect))
         return {"scale": (float(s * root), float(s / root))}

@@ -3,11 +3,10 @@
 import numpy as np
 
 from .._base import Transform
-from .._validation import check_choice, check_image, check_mask
+from .._validation import check_choice, check_image, check_mask, check_occluded
 from ._format import (
     LABEL_POLICIES,
     _check_ignore_index,
-    _check_occluded,
     _check_occluders,
     _check_shape,
     _label_value,
@@ -121,7 +120,7 @@ def occlude(image, occluders, *, mask=None, occluded=None, label_policy="keep", 
     """
     image = check_image(image)
     mask = check_mask(mask, image.shape)
-    occluded = _check_occluded(occluded, image.shape)
+    occluded = check_occluded(occluded, image.shape)
     label_policy = check_choice(label_policy, "label_policy", LABEL_POLICIES)
     ignore_index = _check_ignore_index(ignore_index)
     label = _label_value(label_policy, ignore_index, mask)
