@@ -122,8 +122,11 @@ def skipped(p, rng):
     return p < 1.0 and not rng.random() < p
 
 
-def _pack(image, mask, occluded, params, image_in, mask_in, occluded_in):
-    # Never hand back the caller's own arrays: a skipped transform returns copies.
+def result(image, mask, occluded, image_in, mask_in, occluded_in):
+    """The output dict of a functional op: ``{"image", "mask" (if given), "occluded"}``.
+
+    Never hands back the caller's own arrays: what an op passed through is copied.
+    """
     if image is image_in:
         image = image.copy()
     out = {"image": image}
@@ -134,5 +137,11 @@ def _pack(image, mask, occluded, params, image_in, mask_in, occluded_in):
     elif occluded is occluded_in:
         occluded = occluded.copy()
     out["occluded"] = occluded
+    return out
+
+
+def _pack(image, mask, occluded, params, image_in, mask_in, occluded_in):
+    # A transform's output: the functional result plus what was drawn.
+    out = result(image, mask, occluded, image_in, mask_in, occluded_in)
     out["params"] = params
     return out

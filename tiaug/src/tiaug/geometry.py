@@ -11,9 +11,10 @@ pixel area ``[-0.5, H - 0.5) x [-0.5, W - 0.5)``. Outside it, the label is ``mas
 your ``ignore_index`` to mark it unknown, or the background class), the occlusion flag is False
 and the temperature is either the nearest border temperature (``fill="edge"``) or ``fill`` °C.
 
-Return convention: the functional ops (:func:`hflip`, :func:`vflip`, :func:`rotate`,
-:func:`scale`, :func:`warp_affine`) return the new image when called without a mask, and the
-tuple ``(image, mask)`` when a mask is given.
+The functional ops (:func:`hflip`, :func:`vflip`, :func:`rotate`, :func:`scale`,
+:func:`warp_affine`) follow the one rule of :mod:`tiaug.functional`: frame and parameters
+positional, ``mask=`` / ``occluded=`` and options keyword-only, a dict ``{"image", "mask",
+"occluded"}`` back.
 """
 
 import math
@@ -21,8 +22,8 @@ import numbers
 
 import numpy as np
 
-from ._base import Transform
-from ._validation import check_image, check_mask, check_number, check_range
+from ._base import Transform, result
+from ._validation import check_image, check_mask, check_number, check_occluded, check_range
 
 __all__ = [
     "GeometricTransform",
@@ -197,10 +198,6 @@ def _flip_matrix(axis, shape):
     matrix[axis, axis] = -1.0
     matrix[axis, 2] = shape[axis] - 1.0
     return matrix
-
-
-def _result(image, mask):
-    return image if mask is None else (image, mask)
 
 
 class GeometricTransform(Transform):
@@ -449,8 +446,8 @@ class RandomScale(GeometricTransform):
         return _scale_matrix(params["scale"], shape, out_shape), out_shape
 
 
-def hflip(image, mask=None):
-    """Mirror a frame (and its labels) left to right.
+def hflip(image, *, mask=None, occluded=None):
+    """Mirror a frame (and its labels and occlusion map) left to right, exactly.
 
     Parameters
     ----------
@@ -458,27 +455,29 @@ def hflip(image, mask=None):
         Temperatures in °C.
     mask : (H, W) integer ndarray, optional
         Labels.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far.
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        New arrays; the inputs are not modified.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import hflip
-    >>> hflip(np.array([[30.0, 31.0], [32.0, 33.0]]))
+    >>> from tiaug.functional import hflip
+    >>> hflip(np.array([[30.0, 31.0], [32.0, 33.0]]))["image"]
     array([[31., 30.],
            [33., 32.]])
     """
-    image = check_image(image)
-    mask = check_mask(mask, image.shape)
-    return _result(*HorizontalFlip().apply({}, image, mask, None)[:2])
+    return _flip(HorizontalFlip, image, mask, occluded)
 
 
-def vflip(image, mask=None):
-    """Mirror a frame (and its labels) top to bottom.
+def vflip(image, *, mask=None, occluded=None):
+    """Mirror a frame (and its labels and occlusion map) top to bottom, exactly.
 
     Parameters
     ----------
@@ -486,27 +485,36 @@ def vflip(image, mask=None):
         Temperatures in °C.
     mask : (H, W) integer ndarray, optional
         Labels.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far.
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        New arrays; the inputs are not modified.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import vflip
-    >>> vflip(np.array([[30.0, 31.0], [32.0, 33.0]]))
+    >>> from tiaug.functional import vflip
+    >>> vflip(np.array([[30.0, 31.0], [32.0, 33.0]]))["image"]
     array([[32., 33.],
            [30., 31.]])
     """
+    return _flip(VerticalFlip, image, mask, occluded)
+
+
+def _flip(kind, image, mask, occluded):
     image = check_image(image)
     mask = check_mask(mask, image.shape)
-    return _result(*VerticalFlip().apply({}, image, mask, None)[:2])
+    occluded = check_occluded(occluded, image.shape)
+    return result(*kind().apply({}, image, mask, occluded), image, mask, occluded)
 
 
-def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
-    """Rotate a frame (and its labels) counter-clockwise about its centre.
+def rotate(image, angle, *, mask=None, occluded=None, fill="edge", mask_fill=0):
+    """Rotate a frame (and its labels and occlusion map) counter-clockwise about its centre.
 
     Parameters
     ----------
@@ -517,6 +525,9 @@ def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
         ``skimage.transform.rotate``. Multiples of 90° are exact.
     mask : (H, W) integer ndarray, optional
         Labels, rotated by nearest neighbour.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far, rotated by nearest neighbour (corners from outside the frame
+        are not occluded).
     fill : "edge" or float, optional
         Temperature of the corners from outside the frame: the nearest border temperature or
         a temperature in °C.
@@ -525,14 +536,17 @@ def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        Same shape and dtype as the inputs. Temperatures are bilinear and never leave the
-        range of the input and `fill`.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
+        Same shape as `image`. Temperatures are bilinear and never leave the range of the
+        input and `fill`.
 
     Raises
     ------
     TypeError
-        If `image`, `mask`, `angle`, `fill` or `mask_fill` has the wrong type.
+        If `image`, `mask`, `occluded`, `angle`, `fill` or `mask_fill` has the wrong type.
     ValueError
         If a value is out of range (non-finite angle, unknown fill, `mask_fill` not fitting
         the mask's dtype, ...).
@@ -540,24 +554,23 @@ def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import rotate
+    >>> from tiaug.functional import rotate
     >>> temps = np.array([[30.0, 31.0], [32.0, 33.0]])
-    >>> rotate(temps, 90.0)
+    >>> rotate(temps, 90.0)["image"]
     array([[31., 33.],
            [30., 32.]])
     >>> labels = np.array([[0, 1], [2, 3]], np.uint8)
-    >>> out, out_labels = rotate(temps, 180.0, mask=labels)
-    >>> out_labels
+    >>> rotate(temps, 180.0, mask=labels)["mask"]
     array([[3, 2],
            [1, 0]], dtype=uint8)
     """
     image = check_image(image)
     angle = check_number(angle, "angle")
-    return _checked_warp(image, mask, _rotation_matrix(angle, image.shape), image.shape, fill,
-                         mask_fill)
+    return _checked_warp(image, mask, occluded, _rotation_matrix(angle, image.shape),
+                         image.shape, fill, mask_fill)
 
 
-def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
+def scale(image, factor, *, size=None, mask=None, occluded=None, fill="edge", mask_fill=0):
     """Resize a frame (and its labels) about its centre, then centre-crop or pad to `size`.
 
     Parameters
@@ -570,6 +583,8 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
         Output ``(H, W)``; default: the input's shape.
     mask : (H, W) integer ndarray, optional
         Labels, resampled by nearest neighbour.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far, resampled by nearest neighbour (padding is not occluded).
     fill : "edge" or float, optional
         Temperature of the padding: the nearest border temperature or a temperature in °C.
     mask_fill : int, optional
@@ -577,8 +592,11 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        Shape `size`, dtype of the inputs.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
+        Shape `size`.
 
     Raises
     ------
@@ -596,9 +614,9 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import scale
+    >>> from tiaug.functional import scale
     >>> temps = np.array([[30.0, 32.0], [34.0, 36.0]])
-    >>> scale(temps, 2.0, size=(4, 4))
+    >>> scale(temps, 2.0, size=(4, 4))["image"]
     array([[30. , 30.5, 31.5, 32. ],
            [31. , 31.5, 32.5, 33. ],
            [33. , 33.5, 34.5, 35. ],
@@ -607,11 +625,12 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
     image = check_image(image)
     factors = _check_factor(factor)
     size = image.shape if size is None else _check_size(size, "size")
-    return _checked_warp(image, mask, _scale_matrix(factors, image.shape, size), size, fill,
-                         mask_fill)
+    return _checked_warp(image, mask, occluded, _scale_matrix(factors, image.shape, size), size,
+                         fill, mask_fill)
 
 
-def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mask_fill=0):
+def warp_affine(image, matrix, *, output_shape=None, mask=None, occluded=None, fill="edge",
+                mask_fill=0):
     """Resample a frame (and its labels) through an affine map of pixel coordinates.
 
     Parameters
@@ -626,6 +645,8 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mas
         Output ``(H, W)``; default: the input's shape.
     mask : (H, W) integer ndarray, optional
         Labels, resampled by nearest neighbour.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far, resampled by nearest neighbour (False outside the frame).
     fill : "edge" or float, optional
         Temperature where the source lies outside the input's pixel area
         ``[-0.5, H - 0.5) x [-0.5, W - 0.5)``: the nearest border temperature (``"edge"``)
@@ -635,8 +656,11 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mas
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        Shape `output_shape`, dtypes of the inputs.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
+        Shape `output_shape`.
 
     Raises
     ------
@@ -655,10 +679,10 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mas
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import warp_affine
+    >>> from tiaug.functional import warp_affine
     >>> temps = np.array([[30.0, 31.0, 32.0], [33.0, 34.0, 35.0]])
     >>> shift_right = [[1, 0, 0], [0, 1, 1]]
-    >>> warp_affine(temps, shift_right, fill=20.0)
+    >>> warp_affine(temps, shift_right, fill=20.0)["image"]
     array([[20., 30., 31.],
            [20., 33., 34.]])
     """
@@ -668,15 +692,17 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mas
         output_shape = image.shape
     else:
         output_shape = _check_size(output_shape, "output_shape")
-    return _checked_warp(image, mask, matrix, output_shape, fill, mask_fill)
+    return _checked_warp(image, mask, occluded, matrix, output_shape, fill, mask_fill)
 
 
-def _checked_warp(image, mask, matrix, out_shape, fill, mask_fill):
+def _checked_warp(image, mask, occluded, matrix, out_shape, fill, mask_fill):
     # `image`, `matrix` and `out_shape` are already checked by the caller.
     mask = check_mask(mask, image.shape)
+    occluded = check_occluded(occluded, image.shape)
     fill = _check_fill(fill)
     mask_fill = _check_mask_fill(mask_fill)
-    return _result(*warp(image, mask, None, matrix, out_shape, fill, mask_fill)[:2])
+    return result(*warp(image, mask, occluded, matrix, out_shape, fill, mask_fill), image, mask,
+                  occluded)
 
 
 def _check_matrix(matrix):
