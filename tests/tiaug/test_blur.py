@@ -52,8 +52,8 @@ def tolerance(image, sigma=0.0):
 
 @given(image=frames(), sigma=sigmas)
 def test_kernel_matches_slow_reference(image, sigma):
-    np.testing.assert_allclose(gaussian_blur(image, sigma)["image"],
-                               reference_blur(image, sigma), rtol=0, atol=4 * np.finfo(image.dtype).eps * np.abs(image).max())
+    np.testing.assert_allclose(gaussian_blur(image, sigma)["image"], reference_blur(image, sigma),
+                               rtol=0, atol=4 * np.finfo(image.dtype).eps * np.abs(image).max())
 
 
 @given(image=frames(), sigma=sigmas)
