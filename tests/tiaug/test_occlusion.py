@@ -24,6 +24,10 @@ TRANSFORMS = [
 ]
 
 
+def pair(out):
+    return out["image"], out["occluded"]
+
+
 def frame(seed, shape=(40, 52), dtype=np.float32):
     rng = np.random.default_rng(seed)
     image = rng.uniform(20.0, 36.0, shape).astype(dtype)
@@ -142,8 +146,9 @@ def test_incoming_occluded_is_or_ed():
     before[0, 0] = before[-1, -1] = True
     bar = {"shapes": [{"type": "line", "points": [[10, 0], [10, 51]], "width": 1.0}],
            "temperature": 50.0}
-    _, mask, occ = occlude(image, [bar], occluded=before)
-    assert mask is None and occ[10].all() and occ[0, 0] and occ[-1, -1] and occ.sum() == 54
+    out = occlude(image, [bar], occluded=before)
+    occ = out["occluded"]
+    assert "mask" not in out and occ[10].all() and occ[0, 0] and occ[-1, -1] and occ.sum() == 54
     assert before.sum() == 2
 
 
@@ -272,14 +277,12 @@ def test_occlude_gradient_never_leaves_its_range_on_float32():
     image = np.full((16, 16), 20.0, np.float32)
     square = [{"type": "polygon", "vertices": [[-1, -1], [-1, 16], [16, 16], [16, -1]]}]
     axis = ((0, 0), (15, 15))
-    out, _, occluded = occlude(image, [{"shapes": square, "temperature": (30.3, 30.5),
-                                        "axis": axis}])
-    painted = out[occluded].astype(np.float64)
-    assert occluded.all() and painted.min() >= 30.3 and painted.max() <= 30.5
+    out = occlude(image, [{"shapes": square, "temperature": (30.3, 30.5), "axis": axis}])
+    painted = out["image"][out["occluded"]].astype(np.float64)
+    assert out["occluded"].all() and painted.min() >= 30.3 and painted.max() <= 30.5
     # No float32 value lies in [30.3, 30.30000001]: the one nearest to the middle, everywhere.
-    out, _, _ = occlude(image, [{"shapes": square, "temperature": (30.30000001, 30.3),
-                                 "axis": axis}])
-    np.testing.assert_array_equal(out, np.float32(30.300000005))
+    out = occlude(image, [{"shapes": square, "temperature": (30.30000001, 30.3), "axis": axis}])
+    np.testing.assert_array_equal(out["image"], np.float32(30.300000005))
 
 
 # --------------------------------------------------------------------------- functional
@@ -301,7 +304,7 @@ def test_occlude_later_occluders_cover_earlier_ones():
     occs = [{"shapes": [{"type": "polygon", "vertices": sq}], "temperature": 1.0},
             {"shapes": [{"type": "line", "points": [[2, 0], [2, 5]], "width": 1}],
              "temperature": 2.0}]
-    out, _, occ = occlude(image, occs)
+    out, occ = pair(occlude(image, occs))
     assert occ.all() and (out[2] == 2.0).all() and (out[3] == 1.0).all()
 
 

@@ -19,9 +19,9 @@ def test_big_endian_images_are_converted_once(dtype):
     assert checked.dtype.isnative and checked.dtype == image.dtype.newbyteorder("=")
     np.testing.assert_array_equal(checked, image)
     # Was refused as "must have dtype float32 or float64, got >f8".
-    out = rotate(image, 10.0)
+    out = rotate(image, 10.0)["image"]
     assert out.dtype == checked.dtype
-    np.testing.assert_array_equal(out, rotate(checked, 10.0))
+    np.testing.assert_array_equal(out, rotate(checked, 10.0)["image"])
 
 
 @pytest.mark.parametrize("dtype", [">u2", ">i2", ">i8"])
@@ -62,14 +62,14 @@ def test_float16_and_bool_get_a_conversion_hint():
         hflip(frame(np.float16))
     with pytest.raises(TypeError, match=r"mask must have an integer dtype .* got bool; convert it "
                                         r"with mask.astype\(np.uint8\)"):
-        hflip(frame(), np.zeros((6, 7), bool))
+        hflip(frame(), mask=np.zeros((6, 7), bool))
 
 
 def test_mask_with_a_trailing_channel_axis():
     with pytest.raises(ValueError, match=r"mask must have the image's shape \(6, 7\), got "
                                          r"\(6, 7, 1\); for a trailing channel axis .* pass "
                                          r"mask\[..., 0\]"):
-        hflip(frame(), np.zeros((6, 7, 1), np.uint8))
+        hflip(frame(), mask=np.zeros((6, 7, 1), np.uint8))
 
 
 def test_room_and_hot_frames_pass():

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validation import check_image, check_mask, check_probability, check_rng
+from ._validation import check_image, check_mask, check_occluded, check_probability, check_rng
 
 
 class Transform:
@@ -11,7 +11,11 @@ class Transform:
     A transform is called as ``t(image=temps, mask=labels, rng=seed)`` and returns a dict with
     ``"image"``, ``"mask"`` (when a mask was given), ``"occluded"`` (bool (H, W), the pixels covered
     by synthesized occluders) and ``"params"`` (everything that was drawn).
-    ``t.replay(out["params"], image=temps, mask=labels)`` reproduces the output exactly.
+    ``t.replay(out["params"], image=temps, mask=labels)`` reproduces the output exactly. Pass the
+    previous output's map as ``occluded=`` to chain transforms by hand::
+
+        out = first(image=temps, mask=labels, rng=rng)
+        out = second(image=out["image"], mask=out["mask"], occluded=out["occluded"], rng=rng)
 
     Subclasses implement :meth:`sample` and :meth:`apply`; neither may mutate its inputs.
 
@@ -41,18 +45,47 @@ class Transform:
         """
         raise NotImplementedError
 
-    def __call__(self, *, image, mask=None, rng=None):
-        image = check_image(image)
-        mask = check_mask(mask, image.shape)
-        rng = check_rng(rng)
-        return _pack(*self._forward(image, mask, None, rng=rng), image, mask)
+    def __call__(self, *, image, mask=None, occluded=None, rng=None):
+        """Draw parameters from `rng` and apply them.
 
-    def replay(self, params, *, image, mask=None):
-        """Re-apply the parameters of an earlier call to `image` (and `mask`), drawing nothing."""
+        Parameters
+        ----------
+        image : (H, W) float32 or float64 ndarray
+            Temperatures in °C.
+        mask : (H, W) integer ndarray, optional
+            Class labels, moved (and, by occluders, edited) with the frame.
+        occluded : (H, W) bool ndarray, optional
+            Pixels occluded so far, e.g. ``out["occluded"]`` of the previous transform: geometry
+            carries it along and occluders OR their own pixels into it, so transforms chain
+            outside :class:`tiaug.Compose` as they do inside it.
+        rng : None, int or numpy.random.Generator, optional
+            Source of every random draw (SPEC 7).
+
+        Returns
+        -------
+        dict
+            ``"image"``, ``"mask"`` (when a mask was given), ``"occluded"`` (bool (H, W)) and
+            ``"params"``; new arrays, the inputs are not modified.
+        """
         image = check_image(image)
         mask = check_mask(mask, image.shape)
+        occluded = check_occluded(occluded, image.shape)
+        rng = check_rng(rng)
+        return _pack(*self._forward(image, mask, occluded, rng=rng), image, mask, occluded)
+
+    def replay(self, params, *, image, mask=None, occluded=None):
+        """Re-apply the parameters of an earlier call to `image` (and `mask`, `occluded`).
+
+        Draws nothing: with the same inputs the output equals the earlier call's exactly.
+        `params` may be edited by hand; values that cannot be applied raise a TypeError or
+        ValueError that names them.
+        """
+        image = check_image(image)
+        mask = check_mask(mask, image.shape)
+        occluded = check_occluded(occluded, image.shape)
         params = self._check_params(params)
-        return _pack(*self._forward(image, mask, None, params=params), image, mask)
+        return _pack(*self._forward(image, mask, occluded, params=params), image, mask,
+                     occluded)
 
     def _check_params(self, params):
         """Return `params` checked for replay: a call's ``"params"``, perhaps edited by hand."""
@@ -89,8 +122,7 @@ class Transform:
         return {"applied": True, **self.sample(image, mask, rng)}
 
     def _skipped(self, rng):
-        # One coin, drawn only when p < 1; a skipped transform draws nothing else.
-        return self.p < 1.0 and not rng.random() < self.p
+        return skipped(self.p, rng)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self._repr_args().items())
@@ -110,13 +142,35 @@ def drawn_value(params, key):
     return params[key]
 
 
-def _pack(image, mask, occluded, params, image_in, mask_in):
-    # Never hand back the caller's own arrays: a skipped transform returns copies.
+def skipped(p, rng):
+    """Draw the coin of a transform with probability `p`: True when it is skipped.
+
+    One uniform number, drawn only when ``p < 1``; a skipped transform draws nothing else.
+    :class:`tiaug.Compose` draws its geometric children's coins with it too.
+    """
+    return p < 1.0 and not rng.random() < p
+
+
+def result(image, mask, occluded, image_in, mask_in, occluded_in):
+    """The output dict of a functional op: ``{"image", "mask" (if given), "occluded"}``.
+
+    Never hands back the caller's own arrays: what an op passed through is copied.
+    """
     if image is image_in:
         image = image.copy()
     out = {"image": image}
     if mask_in is not None:
         out["mask"] = mask.copy() if mask is mask_in else mask
-    out["occluded"] = np.zeros(image.shape, bool) if occluded is None else occluded
+    if occluded is None:
+        occluded = np.zeros(image.shape, bool)
+    elif occluded is occluded_in:
+        occluded = occluded.copy()
+    out["occluded"] = occluded
+    return out
+
+
+def _pack(image, mask, occluded, params, image_in, mask_in, occluded_in):
+    # A transform's output: the functional result plus what was drawn.
+    out = result(image, mask, occluded, image_in, mask_in, occluded_in)
     out["params"] = params
     return out

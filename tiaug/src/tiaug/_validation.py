@@ -110,6 +110,27 @@ def _channel_hint(name):
             f"{name}[..., 0], and add the axis back to the result if you need it")
 
 
+def check_occluded(occluded, shape, name="occluded"):
+    """Return `occluded` (or None) if it is a bool map of the given shape (the occlusion map)."""
+    if occluded is None:
+        return None
+    if not isinstance(occluded, np.ndarray):
+        raise TypeError(
+            f"{name} must be a bool numpy.ndarray or None (True at occluded pixels), "
+            f"got {type(occluded).__name__}"
+        )
+    if occluded.dtype != bool:
+        raise TypeError(
+            f"{name} must be a bool numpy.ndarray or None (True at occluded pixels), "
+            f"got dtype {occluded.dtype}; pass e.g. occluded.astype(bool)"
+        )
+    if occluded.shape != tuple(shape):
+        raise ValueError(
+            f"{name} must have the image's shape {tuple(shape)}, got {occluded.shape}"
+        )
+    return occluded
+
+
 def check_rng(rng, name="rng"):
     """Return a ``numpy.random.Generator`` from `rng` (SPEC 7: None, int seed or Generator)."""
     if isinstance(rng, np.random.Generator):
