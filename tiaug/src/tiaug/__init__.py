@@ -30,7 +30,7 @@ _NAMES = {
 # Every public module, reachable as an attribute (``tiaug.geometry.warp``) without importing it.
 _SUBMODULES = {
     "blur", "compose", "datasets", "functional", "geometry", "noise", "normalize", "occlusion",
-    "seeding", "testing",
+    "seeding", "testing", "units",
 }
 
 __all__ = sorted(_NAMES) + sorted(_SUBMODULES)

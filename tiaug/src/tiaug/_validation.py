@@ -37,8 +37,10 @@ def check_image(image, name="image"):
     if image.dtype.kind in "iub":
         raise TypeError(
             f"{name} has dtype {image.dtype}, but tiaug works on temperatures in °C as float32 or "
-            "float64; convert raw sensor counts with your camera's radiometric calibration first, "
-            "e.g. temps = (counts * gain + offset).astype(np.float32)"
+            "float64; convert raw sensor counts to °C first with tiaug.units, saying what they "
+            "hold: tiaug.units.to_celsius(frame, 'centikelvin') for radiometric FLIR Lepton "
+            "(TLinear) frames, to_celsius(frame, 'kelvin' | 'fahrenheit') for other units, "
+            "tiaug.units.from_counts(counts, gain, offset) for a linear calibration"
         )
     image = _native(image)
     if image.dtype not in FLOAT_DTYPES:
