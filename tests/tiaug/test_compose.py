@@ -429,3 +429,26 @@ def test_every_public_module_is_an_attribute_of_tiaug_without_importing_it():
             "assert {'geometry', 'occlusion'} <= set(dir(tiaug))\n"
             "assert 'torch' not in sys.modules and 'albumentations' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.mark.parametrize("aug, resize", [
+    (TiAug(size=(24, 30), p=0.5), 3),
+    (Compose([Rotate(p=0.5), RandomScale(size=(24, 30), p=0.5), NETDNoise(p=0.5)]), 1),
+    (Compose([RandomScale(size=(24, 30), p=0.5)], p=0.5), 0),
+])
+def test_fixed_size_holds_when_skipped(aug, resize):
+    # Skipped, the preset and RandomScale returned the input's size: batches failed to collate.
+    image, mask = face()
+    skipped = 0
+    for seed in range(12):
+        out = aug(image=image, mask=mask, rng=seed)
+        assert out["image"].shape == out["mask"].shape == out["occluded"].shape == (24, 30)
+        again = aug.replay(out["params"], image=image, mask=mask)
+        assert again["image"].tobytes() == out["image"].tobytes()
+        params = out["params"]
+        skipped += not params["applied"] or not params["transforms"][resize]["applied"]
+    assert skipped  # the resize (or the whole chain) was skipped at least once
+    crop = RandomScale(scale=1.0, aspect=1.0, size=(24, 30))(image=image, mask=mask, rng=0)
+    out = aug.replay({"applied": False}, image=image, mask=mask)
+    np.testing.assert_array_equal(out["image"], crop["image"])
+    np.testing.assert_array_equal(out["mask"], crop["mask"])

@@ -431,3 +431,16 @@ def test_composed_geometry_that_underflows_is_refused():
     shrink = Compose([RandomScale(scale=0.01, aspect=1.0)] * 100)
     with pytest.raises(ValueError, match=r"determinant 0\) is singular or too extreme"):
         shrink(image=frame(), rng=0)
+
+
+def test_skipped_random_scale_still_crops_or_pads_to_its_size():
+    # A skipped RandomScale(size=...) returned the input's size, so batches failed to collate.
+    image, mask = frame(), labels()
+    t = RandomScale(size=(8, 20), p=0.5)
+    outs = [t(image=image, mask=mask, rng=seed) for seed in range(8)]
+    assert {o["params"]["applied"] for o in outs} == {True, False}
+    assert {o["image"].shape for o in outs} == {o["mask"].shape for o in outs} == {(8, 20)}
+    skipped = next(o for o in outs if not o["params"]["applied"])
+    np.testing.assert_array_equal(skipped["image"], scale(image, 1.0, size=(8, 20))["image"])
+    np.testing.assert_array_equal(skipped["mask"],
+                                  scale(image, 1.0, size=(8, 20), mask=mask)["mask"])

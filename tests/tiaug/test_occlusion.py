@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tiaug import Compose
 from tiaug.occlusion import (
     Eyeglasses,
     HandOcclusion,
@@ -387,3 +388,20 @@ def test_thermal_occlusion_parameter_errors(kwargs, error, match):
 def test_real_occluder_parameter_errors(cls, kwargs, error, match):
     with pytest.raises(error, match=match):
         cls(**kwargs)
+
+
+@pytest.mark.parametrize("mode", ["any", "hot", "cold"])
+def test_chained_occlusions_measure_the_scene_not_earlier_occluders(mode):
+    # Two "any" occlusions in turn compounded the range (-17 ... 94 °C on a room frame): the
+    # second one measured the first one's occluders as part of the scene.
+    image = np.random.default_rng(0).uniform(20.0, 24.0, (40, 50)).astype(np.float32)
+    t = ThermalOcclusion(temperature=mode, count=3, size=0.3, gradient=0.0)
+    lo, hi = t._bounds(image, None)
+    for seed in range(20):
+        first = t(image=image, rng=seed)
+        second = t(image=first["image"], occluded=first["occluded"], rng=seed + 100)
+        painted = second["image"][second["occluded"]]
+        assert lo <= painted.min() and painted.max() <= hi
+        inside = Compose([t, t])(image=image, rng=seed)
+        painted = inside["image"][inside["occluded"]]
+        assert lo <= painted.min() and painted.max() <= hi

@@ -111,15 +111,26 @@ class Transform:
     def _forward(self, image, mask, occluded, *, rng=None, params=None):
         """Sample (when `params` is None) and apply; return (image, mask, occluded, params)."""
         if params is None:
-            params = self._draw(image, mask, rng)
+            params = self._draw(image, mask, occluded, rng)
         if params["applied"]:
             image, mask, occluded = self.apply(params, image, mask, occluded)
+        else:
+            image, mask, occluded = self._skip(image, mask, occluded)
         return image, mask, occluded, params
 
-    def _draw(self, image, mask, rng):
+    def _draw(self, image, mask, occluded, rng):
         if self._skipped(rng):
             return {"applied": False}
-        return {"applied": True, **self.sample(image, mask, rng)}
+        return {"applied": True, **self._sample(image, mask, occluded, rng)}
+
+    def _sample(self, image, mask, occluded, rng):
+        # For transforms that must tell the scene from earlier occluders (the temperature range
+        # of ThermalOcclusion); sample() does not see the occlusion map.
+        return self.sample(image, mask, rng)
+
+    def _skip(self, image, mask, occluded):
+        """What a skipped transform returns: its input, unless its output has a fixed size."""
+        return image, mask, occluded
 
     def _skipped(self, rng):
         return skipped(self.p, rng)

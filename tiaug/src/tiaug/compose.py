@@ -73,7 +73,7 @@ class Compose(Transform):
     def _forward(self, image, mask, occluded, *, rng=None, params=None):
         if params is None:
             if skipped(self.p, rng):
-                return image, mask, occluded, {"applied": False}
+                return *self._skip(image, mask, occluded), {"applied": False}
             image, mask, occluded, drawn = self._run(image, mask, occluded, rng, None)
             return image, mask, occluded, {"applied": True, "transforms": drawn}
         return super()._forward(image, mask, occluded, params=params)
@@ -90,6 +90,12 @@ class Compose(Transform):
 
     def apply(self, params, image, mask, occluded):
         return self._run(image, mask, occluded, None, params["transforms"])[:3]
+
+    def _skip(self, image, mask, occluded):
+        # A skipped chain still gives its fixed output size, if a child has one.
+        for t in self.transforms:
+            image, mask, occluded = t._skip(image, mask, occluded)
+        return image, mask, occluded
 
     def _run(self, image, mask, occluded, rng, children):
         # `children` is None to draw (from `rng`), else the params to replay. Children are
@@ -165,8 +171,9 @@ def _geometric_run(group, image, mask, occluded, rng, given, fill, mask_fill):
         else:
             params = {"applied": True, **t.sample_geometry(shape, rng)}
         drawn.append(params)
-        if params["applied"]:
-            a, shape = t.affine(params, shape)
+        step = t.affine(params, shape) if params["applied"] else t._skip_affine(shape)
+        if step is not None:
+            a, shape = step
             matrix = a if matrix is None else a @ matrix
             applied.append((t, params))
     if len(applied) == 1:

@@ -312,6 +312,16 @@ class GeometricTransform(Transform):
         matrix, out_shape = self.affine(params, image.shape)
         return warp(image, mask, occluded, matrix, out_shape, self.fill, self.mask_fill)
 
+    def _skip_affine(self, shape):
+        """``(A, out_shape)`` that a skipped transform still applies, or None (nothing)."""
+        return None
+
+    def _skip(self, image, mask, occluded):
+        skip = self._skip_affine(image.shape)
+        if skip is None:
+            return image, mask, occluded
+        return warp(image, mask, occluded, *skip, self.fill, self.mask_fill)
+
 
 class _Flip(GeometricTransform):
     _axis = None
@@ -435,7 +445,9 @@ class RandomScale(GeometricTransform):
         ``s * sqrt(a)`` and columns by ``s / sqrt(a)``, so ``a`` is their ratio and ``s``
         their geometric mean.
     size : (int, int) or None, optional
-        Output ``(H, W)``; None keeps the input's shape.
+        Output ``(H, W)``; None keeps the input's shape. Every output has this size, also when
+        the transform is skipped (``p < 1``): the frame is then centre-cropped or padded at
+        scale 1.
     fill : "edge" or float, optional
         Temperature of the padding when the frame shrinks: the nearest border temperature
         (``"edge"``) or a temperature in °C. Padding happens on temperatures, before any
@@ -478,6 +490,12 @@ class RandomScale(GeometricTransform):
     def affine(self, params, shape):
         out_shape = tuple(shape) if self.size is None else self.size
         return _scale_matrix(params["scale"], shape, out_shape), out_shape
+
+    def _skip_affine(self, shape):
+        # A skipped resize still crops or pads to `size`, so that every output can be batched.
+        if self.size is None or tuple(shape) == self.size:
+            return None
+        return self.affine({"scale": (1.0, 1.0)}, shape)
 
 
 def hflip(image, *, mask=None, occluded=None):

@@ -33,7 +33,10 @@ class ThermalOcclusion(_Occluding):
         ``"any"``: uniform in ``[min - D, max + D]`` of the current frame with
         ``D = max(max - min, 1 °C)`` (the paper's reference); ``"hot"``: in ``(max, max + D]``,
         every occluder pixel strictly hotter than every input pixel; ``"cold"``: in
-        ``[min - D, min)``, strictly colder; a pair ``(lo, hi)``: absolute °C range.
+        ``[min - D, min)``, strictly colder; a pair ``(lo, hi)``: absolute °C range. ``min`` and
+        ``max`` are those of the pixels not occluded yet (``occluded=`` of the call, or inside
+        :class:`tiaug.Compose`), so that a second occlusion does not compound the first's
+        range; drawn temperatures stay within [-273.15, 10000] °C.
     label_policy : {"keep", "ignore", "background"}, optional
         Labels of occluded pixels: unchanged (the paper), `ignore_index`, or class 0.
     ignore_index : int, optional
@@ -101,9 +104,12 @@ class ThermalOcclusion(_Occluding):
         self.gradient = check_number(gradient, "gradient", low=0.0, high=MAX_DIFFERENCE)
 
     def sample(self, image, mask, rng):
+        return self._sample(image, mask, None, rng)
+
+    def _sample(self, image, mask, occluded, rng):
         height, width = image.shape
         m = min(height, width)
-        lo, hi = self._bounds(image)
+        lo, hi = self._bounds(image, occluded)
         occluders = []
         for _ in range(int(rng.integers(self.count[0], self.count[1] + 1))):
             kind = self.shapes[int(rng.integers(len(self.shapes)))]
@@ -130,11 +136,16 @@ class ThermalOcclusion(_Occluding):
                                                    self.gradient, image.dtype))
         return {"occluders": occluders}
 
-    def _bounds(self, image):
-        """Representable (lo, hi) of the temperature range for `image`'s dtype."""
+    def _bounds(self, image, occluded):
+        """Representable (lo, hi) of the temperature range for `image`'s dtype.
+
+        The relative modes measure the scene: pixels not yet occluded, so that chained
+        occlusions do not widen each other's range.
+        """
         if not isinstance(self.temperature, str):
             return representable(*self.temperature, image.dtype)
-        tmin, tmax = float(image.min()), float(image.max())
+        scene = image if occluded is None or occluded.all() else image[~occluded]
+        tmin, tmax = float(scene.min()), float(scene.max())
         spread = max(tmax - tmin, MIN_SPREAD)
         if self.temperature == "hot":
             return representable(tmax, physical(tmax + spread), image.dtype, strict_lo=True)
