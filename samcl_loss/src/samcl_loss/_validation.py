@@ -35,29 +35,38 @@ def check_choice(value, name, choices):
     return value
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def check_ignore_index(ignore_index, num_classes):
-    """Return `ignore_index` if it is an int outside the class range [0, num_classes)."""
+    """Return `ignore_index` if it is an int64 outside the class range [0, num_classes)."""
     if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
         raise TypeError(f"ignore_index must be an int, got {type(ignore_index).__name__}")
-    if 0 <= ignore_index < num_classes:
+    if 0 <= ignore_index < num_classes or not _INT64[0] <= ignore_index <= _INT64[1]:
         raise ValueError(
-            f"ignore_index must lie outside the class labels [0, {num_classes}), "
+            f"ignore_index must lie outside the class labels [0, {num_classes}) and fit int64, "
             f"got {ignore_index}"
         )
     return int(ignore_index)
 
 
 def check_target(target, num_classes, ignore_index, name="target"):
-    """Check that `target` is an integer tensor of labels in [0, num_classes) or ignore_index."""
+    """Return `target` as int64 if it is an integer tensor of labels in [0, C) or ignore_index.
+
+    Any integer dtype is accepted (uint8, int8, int16, int32, int64). Labels are compared as
+    int64: compared in the target's own dtype, ``ignore_index`` and the class count would wrap
+    (a uint8 target would read ignore_index=256 as class 0).
+    """
     if not isinstance(target, torch.Tensor):
         raise TypeError(
             f"{name} must be a torch.Tensor of class labels, got {type(target).__name__}"
         )
     if target.dtype.is_floating_point or target.dtype.is_complex or target.dtype == torch.bool:
         raise TypeError(
-            f"{name} must be an integer tensor of class labels (e.g. torch.long), "
-            f"got {target.dtype}"
+            f"{name} must be an integer tensor of class labels (uint8, int8, int16, int32 or "
+            f"int64), got {target.dtype}"
         )
+    target = target.long()  # a copy unless already int64: never modified either way
     _check_labels(target, num_classes, ignore_index, name)
     return target
 
@@ -76,7 +85,8 @@ def _check_labels(target, num_classes, ignore_index, name):
 
 
 def check_logits_target(logits, target, num_classes, ignore_index):
-    """Check a (N, C, H, W) float `logits` / (N, H, W) integer `target` pair."""
+    """Check a (N, C, H, W) float `logits` / (N, H, W) integer `target` pair; return the
+    target as int64."""
     if not isinstance(logits, torch.Tensor):
         raise TypeError(f"logits must be a torch.Tensor, got {type(logits).__name__}")
     if not logits.dtype.is_floating_point:
@@ -103,4 +113,4 @@ def check_logits_target(logits, target, num_classes, ignore_index):
         )
     if target.device != logits.device:
         raise ValueError(f"target is on {target.device} but logits are on {logits.device}")
-    check_target(target, num_classes, ignore_index)
+    return check_target(target, num_classes, ignore_index)

@@ -42,7 +42,8 @@ def _region_vectors(x, radius):
     lead, (c, h, w) = x.shape[:-3], x.shape[-3:]
     # float64 before unfold: unfold's output is radius**2 times larger than its input.
     v = F.unfold(x.reshape(-1, c, h, w).double(), radius)  # (B, C * r * r, P), row-major offsets
-    return v.reshape(*lead, c, radius * radius, -1)
+    # P spelled out: an empty batch leaves no size to infer.
+    return v.reshape(*lead, c, radius * radius, v.shape[-1])
 
 
 def _cov(a, b):
@@ -92,18 +93,21 @@ def rmi_lower_bound(probs, labels, *, radius=3, pool="max", pool_size=3, stride=
     pr = _region_vectors(_pool(probs, pool, pool_size, stride), radius)  # (N, C, d, P)
     k = labels.shape[0]
     la = _region_vectors(_pool(labels.flatten(0, 1), pool, pool_size, stride), radius)
-    la = la.reshape(k, *pr.shape[:2], half_d, -1)  # (K, N, C, d, P)
+    la = la.reshape(k, *pr.shape[:2], half_d, pr.shape[-1])  # (K, N, C, d, P)
     # Covariances are sums over positions, not means, as in the reference: the ridge POS_ALPHA is
     # relative to those sums. That makes the matrices badly conditioned for float32, hence float64.
-    chol = torch.linalg.cholesky(_cov(pr, pr) + POS_ALPHA * eye)
+    # cholesky_ex: a NaN score (the ridge keeps finite inputs positive definite) gives a NaN
+    # term, as in torch's losses, instead of a LinAlgError; GradScaler then skips the step.
+    chol, failed = torch.linalg.cholesky_ex(_cov(pr, pr) + POS_ALPHA * eye)
     la_cov = _cov(la, la)
     la_pr = torch.stack([_cov(la_k, pr) for la_k in la])  # (K, N, C, d, d)
     # Cov(Y, P) Cov(P)^-1 Cov(Y, P)^T = Z^T Z with Z = L^-1 Cov(Y, P)^T.
     z = torch.linalg.solve_triangular(chol.expand_as(la_pr), la_pr.transpose(-1, -2), upper=False)
     post = la_cov - z.transpose(-1, -2) @ z + POS_ALPHA * eye
     post = 0.5 * (post + post.transpose(-1, -2))
-    logdet = 2.0 * torch.log(torch.diagonal(torch.linalg.cholesky(post), dim1=-2, dim2=-1)).sum(-1)
-    return 0.5 * logdet / half_d
+    post_chol, post_failed = torch.linalg.cholesky_ex(post)
+    logdet = 2.0 * torch.log(torch.diagonal(post_chol, dim1=-2, dim2=-1)).sum(-1)
+    return torch.where((failed == 0) & (post_failed == 0), 0.5 * logdet / half_d, torch.nan)
 
 
 class RMILoss(nn.Module):
@@ -178,12 +182,14 @@ class RMILoss(nn.Module):
         logits : Tensor, shape (N, C, H, W)
             Raw scores (float16, bfloat16, float32 or float64).
         target : Tensor, shape (N, H, W)
-            Integer labels in [0, C) or `ignore_index`; never modified.
+            Integer labels in [0, C) or `ignore_index`, of any integer dtype (uint8 to int64,
+            compared as int64); never modified. N may be 0 (the loss is then 0).
 
         Returns
         -------
         Tensor
-            0-dim, float32 (float64 for float64 logits).
+            0-dim, float32 (float64 for float64 logits); NaN when a score at a valid pixel is
+            NaN, as torch's losses give.
 
         Raises
         ------
@@ -193,7 +199,7 @@ class RMILoss(nn.Module):
             On shape mismatch, a wrong channel count, labels outside [0, C) that are not
             `ignore_index`, or an image too small for the RMI regions.
         """
-        check_logits_target(logits, target, self.num_classes, self.ignore_index)
+        target = check_logits_target(logits, target, self.num_classes, self.ignore_index)
         check_spatial_size(logits.shape, self.radius, self.pool_size, self.stride)
         dtype = compute_dtype(logits.dtype)
         with no_autocast(logits.device):
@@ -208,5 +214,6 @@ class RMILoss(nn.Module):
             probs = torch.sigmoid(x) * vmask
             rmi = rmi_lower_bound(probs, onehot.unsqueeze(0), radius=self.radius, pool=self.pool,
                                   pool_size=self.pool_size, stride=self.stride)
-            rmi = rmi[0].mean(dim=0).sum().to(dtype)
+            # Batch mean as sum / N: an empty batch gives 0, not the NaN of a mean over nothing.
+            rmi = (rmi[0].sum() / max(logits.shape[0], 1)).to(dtype)
             return self.bce_weight * bce + self.rmi_weight * rmi

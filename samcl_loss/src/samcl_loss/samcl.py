@@ -134,7 +134,8 @@ class SAMCLLoss(nn.Module):
         logits : Tensor, shape (N, C, H, W)
             Raw scores of the segmenter (float16, bfloat16, float32 or float64).
         target : Tensor, shape (N, H, W)
-            Integer labels in [0, C) or `ignore_index`; never modified.
+            Integer labels in [0, C) or `ignore_index`, of any integer dtype (uint8 to int64,
+            compared as int64); never modified. N may be 0 (the loss is then 0).
         generator : torch.Generator, optional
             Source of the class swaps (see `class_swap`).
 
@@ -142,7 +143,7 @@ class SAMCLLoss(nn.Module):
         -------
         Tensor
             0-dim (``"mean"``, ``"sum"``) or (N,) (``"none"``); float32, or float64 for float64
-            logits.
+            logits; NaN for a sample with a NaN score at a valid pixel, as torch's losses give.
 
         Raises
         ------
@@ -153,7 +154,7 @@ class SAMCLLoss(nn.Module):
             On shape mismatch, a wrong channel count, labels outside [0, C) that are not
             `ignore_index`, or an image too small for the RMI regions.
         """
-        check_logits_target(logits, target, self.num_classes, self.ignore_index)
+        target = check_logits_target(logits, target, self.num_classes, self.ignore_index)
         check_spatial_size(logits.shape, self.rmi_radius, self.rmi_pool_size, self.rmi_stride)
         if generator is not None and not isinstance(generator, torch.Generator):
             raise TypeError(
@@ -179,7 +180,8 @@ class SAMCLLoss(nn.Module):
                 weight = vmask.to(dtype)
                 for feats in self.aux(torch.cat([anchor, pos, neg])):
                     weight = F.avg_pool2d(weight, 3, stride=2, padding=1, count_include_pad=True)
-                    fa, fp, fn = feats.to(dtype).split(n)
+                    # unflatten, not split(n): split(0) of an empty batch gives one chunk.
+                    fa, fp, fn = feats.to(dtype).unflatten(0, (3, n)).unbind(0)
                     d_pos = _cosine_distance(fa, fp, weight)
                     d_neg = _cosine_distance(fa, fn, weight)
                     loss = loss + F.relu(d_pos - d_neg + self.margin)

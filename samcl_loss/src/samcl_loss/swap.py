@@ -1,5 +1,7 @@
 """Class-swapped negatives: a per-sample derangement of the class labels."""
 
+import math
+
 import torch
 
 from ._validation import check_ignore_index, check_int, check_target
@@ -27,10 +29,13 @@ def derangements(n, num_classes, generator=None):
 
 
 def swap_labels(target, perms, ignore_index):
-    """Apply per-sample label maps `perms` (N, C) to `target` (N, ...); ignored pixels are kept."""
+    """Apply per-sample label maps `perms` (N, C) to int64 `target` (N, ...); ignored pixels are
+    kept."""
     valid = target != ignore_index
-    idx = torch.where(valid, target, 0).long().flatten(1)
-    swapped = perms.to(target.device).gather(1, idx).view(target.shape).to(target.dtype)
+    # Not flatten(1): a 1-D target (one label per sample) has no dim 1, and an empty batch
+    # leaves no size to infer.
+    idx = torch.where(valid, target, 0).reshape(target.shape[0], math.prod(target.shape[1:]))
+    swapped = perms.to(target.device).gather(1, idx).view(target.shape)
     return torch.where(valid, swapped, target)
 
 
@@ -44,8 +49,9 @@ def class_swap(target, num_classes, generator=None, ignore_index=255):
     Parameters
     ----------
     target : Tensor, shape (N, ...)
-        Integer labels in [0, num_classes) or `ignore_index`; dim 0 indexes the samples.
-        Never modified.
+        Integer labels in [0, num_classes) or `ignore_index`, of any integer dtype (compared as
+        int64); dim 0 indexes the samples, so a 1-D target holds one label per sample. Never
+        modified.
     num_classes : int
         Number of classes C (>= 2: a single class has no derangement).
     generator : torch.Generator, optional
@@ -79,7 +85,7 @@ def class_swap(target, num_classes, generator=None, ignore_index=255):
     """
     num_classes = check_int(num_classes, "num_classes", low=2)
     ignore_index = check_ignore_index(ignore_index, num_classes)
-    check_target(target, num_classes, ignore_index)
+    labels = check_target(target, num_classes, ignore_index)
     if target.ndim < 1:
         raise ValueError("target must have a leading sample dimension (N, ...), got a 0-d tensor")
     if generator is not None and not isinstance(generator, torch.Generator):
@@ -87,4 +93,5 @@ def class_swap(target, num_classes, generator=None, ignore_index=255):
             f"generator must be a torch.Generator or None, got {type(generator).__name__}"
         )
     perms = derangements(target.shape[0], num_classes, generator)
-    return swap_labels(target, perms, ignore_index)
+    # Swapped labels are classes or the target's own ignore label: they fit its dtype.
+    return swap_labels(labels, perms, ignore_index).to(target.dtype)
