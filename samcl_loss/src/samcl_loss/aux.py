@@ -21,8 +21,9 @@ class AuxiliaryNetwork(nn.Module):
     num_layers : int
         Number of layers, i.e. of down-scaled maps returned (>= 0).
     mode : {"frozen", "joint"}, optional
-        ``"frozen"`` (default, as in `SAMCLLoss`): a fixed 3x3 box filter with stride 2 per channel (anti-aliased
-        down-sampling of the class maps). No parameters or buffers; it cannot collapse.
+        ``"frozen"`` (default, as in `SAMCLLoss`): a fixed 3x3 box filter with stride 2 per
+        channel (anti-aliased down-sampling of the class maps). No parameters or buffers; it
+        cannot collapse.
         ``"joint"``: learnable 3x3 stride-2 convolutions mixing the classes, trained jointly
         with the segmenter on the same SAM-CL loss (cooperative, as in the paper). Each output
         channel's filter is normalised to unit L2 norm in every forward pass (a weight
