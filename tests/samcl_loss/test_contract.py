@@ -180,10 +180,11 @@ def test_a_nan_score_gives_nan_not_a_linalg_error(name):
     assert torch.isfinite(loss_of(name, logits, target))
 
 
-def test_samcl_reductions_of_an_empty_batch():
+@pytest.mark.parametrize("cls", [SAMCLLoss, RMILoss])
+def test_reductions_of_an_empty_batch(cls):
     logits, target = inputs(n=0)
-    assert SAMCLLoss(C, reduction="none")(logits, target).shape == (0,)
-    assert SAMCLLoss(C, reduction="sum")(logits, target).item() == 0.0
+    assert cls(C, reduction="none")(logits, target).shape == (0,)
+    assert cls(C, reduction="sum")(logits, target).item() == 0.0
 
 
 # --------------------------------------------------------------------------- class_swap
