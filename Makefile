@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: env demo test test-nojit bench docs validate clean
+.PHONY: env demo test test-nojit fuzz bench docs validate clean
 
 $(STAMP): constraints.txt requirements-dev.txt tiaug/pyproject.toml samcl_loss/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: env
 # Pure-Python run of every numba kernel, for line coverage of the kernels themselves.
 test-nojit: env
 	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest --cov=tiaug --cov=samcl_loss --cov-report=term-missing tests/tiaug
+
+# Long fuzz run of every public callable (about 25 minutes on 2 cores), each case in a worker
+# process so that a crash or a hang fails the case, not the run; not part of `make test`.
+fuzz: env
+	HYPOTHESIS_PROFILE=fuzz nice -n 15 $(BIN)/python -m pytest -m fuzz -p no:cacheprovider tests
 
 bench: env
 	$(BIN)/python benchmarks/run_all.py

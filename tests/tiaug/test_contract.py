@@ -36,9 +36,9 @@ from tiaug import (
     TiAug,
     Transform,
     VerticalFlip,
+    normalize,
 )
 from tiaug import functional as F
-from tiaug import normalize
 from tiaug.geometry import GeometricTransform
 
 SHAPE = (10, 13)

@@ -152,7 +152,7 @@ def check_number(value, name, *, low=None, high=None, low_inclusive=True, high_i
     """Return `value` as float if it is a finite real number within the given bounds."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
+    value = float(value) + 0.0  # -0.0 becomes 0.0: numpy's uniform(0.0, -0.0) raises
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     too_low = low is not None and (value < low if low_inclusive else value <= low)
