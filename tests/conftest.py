@@ -22,7 +22,7 @@ settings.register_profile("thorough", deadline=None, max_examples=500)
 settings.register_profile(
     "fuzz",
     deadline=None,
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 1500)),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 3000)),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
 )
@@ -37,8 +37,8 @@ class FuzzWorker:
     within `timeout` seconds (the first call of a kernel may compile for a few seconds).
     """
 
-    def __init__(self, timeout=120.0):
-        self.timeout = float(os.environ.get("FUZZ_TIMEOUT", timeout))
+    def __init__(self, timeout=None):
+        self.timeout = float(timeout or os.environ.get("FUZZ_TIMEOUT", 120))
         self.proc = None
         self.outcomes = collections.Counter()
 
@@ -99,7 +99,7 @@ def fuzz():
 
 
 def pytest_terminal_summary(terminalreporter):
-    for worker in _FUZZ:
+    for worker in (w for w in _FUZZ if w.outcomes):
         counts = ", ".join(f"{n} {kind}" for kind, n in worker.outcomes.most_common())
         terminalreporter.write_line(
             f"fuzz: {worker.outcomes.total()} cases run in a separate process: {counts} "

@@ -167,9 +167,26 @@ def names_an_argument(message, names):
     return any(re.search(rf"\b{re.escape(n)}\b", message) for n in names)
 
 
+def _run_selftest(case):
+    # Cases that misbehave on purpose, so that tests/test_fuzz_worker.py can check the fixture.
+    if case["target"] == "crash":
+        import ctypes
+
+        ctypes.string_at(0)  # reads address 0: a segfault
+    if case["target"] == "hang":
+        import time
+
+        time.sleep(3600)
+    if case["target"] == "wrong error":
+        raise KeyError("a wrong exception type")
+    if case["target"] == "vague error":
+        raise ValueError("something is off")
+
+
 def run_case(case):
     handler = {"transform": _run_transform, "op": _run_op, "loss": _run_loss,
-               "module": _run_module, "function": _run_function}[case["kind"]]
+               "module": _run_module, "function": _run_function,
+               "selftest": _run_selftest}[case["kind"]]
     try:
         handler(case)
     except Invalid as exc:

@@ -45,8 +45,8 @@ def test_zero_input_gives_zero_output():
 @pytest.mark.parametrize(
     "args, exc, match",
     [
-        ((0, 2, "joint"), ValueError, "num_classes must be an int >= 1"),
-        ((3, -1, "joint"), ValueError, "num_layers must be an int >= 0"),
+        ((0, 2, "joint"), ValueError, r"num_classes must be an int in \[1, 65536\], got 0"),
+        ((3, -1, "joint"), ValueError, r"num_layers must be an int in \[0, 31\], got -1"),
         ((3, 2, "critic"), ValueError, "mode must be one of 'joint', 'frozen'"),
     ],
 )

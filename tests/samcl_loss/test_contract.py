@@ -237,3 +237,18 @@ def test_auxiliary_network(mode):
             torch.testing.assert_close(a, b)
     assert [tuple(y.shape) for y in aux(x[:0])] == [(0, C, 6, 7), (0, C, 3, 4)]
     assert [y.dtype for y in aux(x.double())] == [torch.float64] * 2
+
+
+@pytest.mark.parametrize("build, match", [
+    # Each layer or class costs time and memory: 2**31 scales or classes never returned.
+    (lambda: SAMCLLoss(C, num_scales=2**31), r"num_scales must be an int in \[1, 32\]"),
+    (lambda: AuxiliaryNetwork(C, 2**31), r"num_layers must be an int in \[0, 31\]"),
+    (lambda: class_swap(torch.zeros(2, 3, dtype=torch.long), 2**31),
+     r"num_classes must be an int in \[2, 65536\]"),
+    # A float32 loss times 1e300 is inf: weights and margins are bounded.
+    (lambda: SAMCLLoss(C, margin=1e300), r"margin must be a finite number in \[0, 1e\+06\]"),
+    (lambda: RMILoss(C, rmi_weight=1e300), r"rmi_weight must be a finite number in \[0, 1e\+06\]"),
+])
+def test_parameters_are_bounded(build, match):
+    with pytest.raises(ValueError, match=match):
+        build()

@@ -215,11 +215,13 @@ def test_bad_generator():
 @pytest.mark.parametrize(
     "kwargs, exc, match",
     [
-        (dict(num_classes=1), ValueError, "num_classes must be an int >= 2"),
+        (dict(num_classes=1), ValueError, r"num_classes must be an int in \[2, 65536\]"),
         (dict(num_classes=3, aux="critic"), ValueError, "aux must be one of 'joint', 'frozen'"),
         (dict(num_classes=3, reduction="avg"), ValueError, "reduction must be one of"),
-        (dict(num_classes=3, margin=-1.0), ValueError, "margin must be a finite number >= 0"),
-        (dict(num_classes=3, num_scales=0), ValueError, "num_scales must be an int >= 1"),
+        (dict(num_classes=3, margin=-1.0), ValueError,
+         r"margin must be a finite number in \[0, 1e\+06\]"),
+        (dict(num_classes=3, num_scales=0), ValueError,
+         r"num_scales must be an int in \[1, 32\], got 0"),
         (dict(num_classes=3, ignore_index=2), ValueError, "ignore_index must lie outside"),
     ],
 )

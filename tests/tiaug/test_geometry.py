@@ -325,7 +325,10 @@ def test_rotate_rejects_bad_parameters(kwargs, error, match):
     ({"scale": 1e-200}, ValueError, r"scale\[0\] must be in \[0.01, 100\], got 1e-200"),
     ({"scale": (2.0, 1.0)}, ValueError, r"scale must satisfy low <= high"),
     ({"aspect": (-1.0, 1.0)}, ValueError, r"aspect\[0\] must be in \[0.01, 100\]"),
-    ({"size": (1, 10)}, ValueError, r"size must be at least \(2, 2\), got \(1, 10\)"),
+    ({"size": (1, 10)}, ValueError, r"size must be at least \(2, 2\) and at most \(32768, 32768\), "
+                                 r"got \(1, 10\)"),
+    # Unbounded, numpy could not allocate (MemoryError) or even describe the output.
+    ({"size": (2**31, 3)}, ValueError, r"size must be at least \(2, 2\) and at most"),
     ({"size": (2.5, 10)}, TypeError, r"size must be None or an \(H, W\) pair of ints"),
     ({"size": 64}, TypeError, r"size must be None or an \(H, W\) pair of ints"),
 ])

@@ -199,3 +199,11 @@ def test_functional_errors():
 def test_replay_checks_edited_params(params, error, match):
     with pytest.raises(error, match=match):
         NETDNoise().replay(params, image=np.full((4, 4), 30.0))
+
+
+def test_negative_zero_netd_is_zero():
+    # -0.0 passed the ">= 0" check, then numpy's uniform(0.0, -0.0) raised "high - low < 0".
+    t = NETDNoise(netd=-0.0)
+    assert t.netd == 0.0 and str(t.netd) == "0.0"
+    image = np.full((4, 4), 30.0)
+    np.testing.assert_array_equal(t(image=image, rng=0)["image"], image)

@@ -317,7 +317,7 @@ def test_occlude_later_occluders_cover_earlier_ones():
     ([{"shapes": [{"type": "polygon", "vertices": [[0, 0], [1, 1]]}], "temperature": 1.0}],
      ValueError, r"vertices'\] must be an \(N, 2\) array of \(row, col\) with N >= 3"),
     ([{"shapes": [{"type": "line", "points": [[0, 0]], "width": 0}], "temperature": 1.0}],
-     ValueError, r"\['width'\] must be in \(0, inf\]"),
+     ValueError, r"\['width'\] must be in \(0, 1e\+09\]"),
     ([{"shapes": [{"type": "ellipse", "center": (0, 0), "axes": 3}], "temperature": 1.0}],
      TypeError, r"\['axes'\] must be a pair \(a, b\) of semi-axes"),
     ([{"shapes": [], "temperature": float("nan")}], ValueError,
@@ -325,6 +325,14 @@ def test_occlude_later_occluders_cover_earlier_ones():
     ([{"shapes": [], "temperature": (1.0, 2.0)}], ValueError, "needs an 'axis'"),
     ([{"shapes": [], "temperature": (1.0, 2.0), "axis": ((1, 1), (1, 1))}], ValueError,
      r"\['axis'\] must be two distinct points"),
+    # Coordinates and lengths beyond 1e9 px overflowed the rasteriser's products.
+    ([{"shapes": [{"type": "polygon", "vertices": [[0, 0], [1e300, 1], [1, 0]]}],
+       "temperature": 1.0}], ValueError,
+     r"occluders\[0\]\['shapes'\]\[0\]\['vertices'\] must be pixel coordinates within ±1e\+09"),
+    ([{"shapes": [{"type": "line", "points": [[0, 0]], "width": 1e300}], "temperature": 1.0}],
+     ValueError, r"\['width'\] must be in \(0, 1e\+09\], got 1e\+300"),
+    ([{"shapes": [], "temperature": (1.0, 2.0), "axis": ((0, 0), (1e300, 1))}], ValueError,
+     r"occluders\[0\]\['axis'\] must be pixel coordinates within ±1e\+09"),
     # A float32 frame holds no 1e39: the occluder came out as inf.
     ([{"shapes": [], "temperature": 1e39}], ValueError,
      r"occluders\[0\]\['temperature'\] must be in \[-273.15, 10000\], got 1e\+39"),
@@ -349,7 +357,8 @@ def test_functional_argument_errors():
         occlude(image, [], occluded=np.zeros((4, 5), bool))
     with pytest.raises(TypeError, match=r"shape must be a pair of ints \(H, W\)"):
         draw_occluders((4.0, 4), [])
-    with pytest.raises(ValueError, match=r"shape must be positive, got \(0, 4\)"):
+    with pytest.raises(ValueError, match=r"shape must be positive and at most \(32768, 32768\), "
+                                         r"got \(0, 4\)"):
         draw_occluders((0, 4), [])
 
 
@@ -358,8 +367,10 @@ def test_functional_argument_errors():
     (dict(temperature=(40.0, 30.0)), ValueError, r"temperature must satisfy low <= high"),
     (dict(label_policy="none"), ValueError, "label_policy must be one of"),
     (dict(ignore_index="255"), TypeError, "ignore_index must be an int, got str"),
-    (dict(count=0), ValueError, r"count\[0\] must be in \[1, inf\]"),
+    (dict(count=0), ValueError, r"count\[0\] must be in \[1, 1000\]"),
     (dict(count=(1.5, 2)), ValueError, "count must be whole numbers"),
+    # Unbounded, count=10**9 drew objects for hours.
+    (dict(count=10**9), ValueError, r"count\[0\] must be in \[1, 1000\], got 1e\+09"),
     (dict(size=(0.0, 0.2)), ValueError, r"size\[0\] must be in \(0, 1\]"),
     (dict(line_width=2.0), ValueError, r"line_width\[0\] must be in \(0, 1\]"),
     (dict(shapes="polygon"), TypeError, "shapes must be a non-empty sequence"),

@@ -8,23 +8,32 @@ import numbers
 
 import torch
 
+# Most classes a label map may have: the class swaps, one-hot maps and covariances are per class.
+MAX_CLASSES = 2**16
+# Most scales: each halves the resolution, and 2**31 pixels a side is beyond any image.
+MAX_SCALES = 32
+# Largest weight or margin: their products with a float32 loss stay finite.
+MAX_WEIGHT = 1e6
 
-def check_int(value, name, *, low):
-    """Return `value` if it is an int >= `low` (bool is rejected)."""
+
+def check_int(value, name, *, low, high=None):
+    """Return `value` if it is an int >= `low` (and <= `high`); bool is rejected."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < low:
+    if high is None and value < low:
         raise ValueError(f"{name} must be an int >= {low}, got {value}")
+    if high is not None and not low <= value <= high:
+        raise ValueError(f"{name} must be an int in [{low}, {high}], got {value}")
     return int(value)
 
 
-def check_float(value, name, *, low=0.0):
-    """Return `value` as float if it is a finite real number >= `low`."""
+def check_float(value, name, *, low=0.0, high=MAX_WEIGHT):
+    """Return `value` as float if it is a real number in [`low`, `high`]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     value = float(value)
-    if not (value >= low and value < float("inf")):
-        raise ValueError(f"{name} must be a finite number >= {low}, got {value}")
+    if not low <= value <= high:  # also False for NaN
+        raise ValueError(f"{name} must be a finite number in [{low:g}, {high:g}], got {value}")
     return value
 
 

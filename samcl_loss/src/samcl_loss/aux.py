@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._validation import check_choice, check_int
+from ._validation import MAX_CLASSES, MAX_SCALES, check_choice, check_int
 
 AUX_MODES = ("joint", "frozen")
 # Negative slope of the joint network's activation: keeps every unit alive (no dead-ReLU state).
@@ -17,9 +17,9 @@ class AuxiliaryNetwork(nn.Module):
     Parameters
     ----------
     num_classes : int
-        Channels of the input and of every layer (>= 1).
+        Channels of the input and of every layer, 1 to 65536.
     num_layers : int
-        Number of layers, i.e. of down-scaled maps returned (>= 0).
+        Number of layers, i.e. of down-scaled maps returned, 0 to 31.
     mode : {"frozen", "joint"}, optional
         ``"frozen"`` (default, as in `SAMCLLoss`): a fixed 3x3 box filter with stride 2 per
         channel (anti-aliased down-sampling of the class maps). No parameters or buffers; it
@@ -47,8 +47,8 @@ class AuxiliaryNetwork(nn.Module):
 
     def __init__(self, num_classes, num_layers, mode="frozen"):
         super().__init__()
-        self.num_classes = check_int(num_classes, "num_classes", low=1)
-        self.num_layers = check_int(num_layers, "num_layers", low=0)
+        self.num_classes = check_int(num_classes, "num_classes", low=1, high=MAX_CLASSES)
+        self.num_layers = check_int(num_layers, "num_layers", low=0, high=MAX_SCALES - 1)
         self.mode = check_choice(mode, "mode", AUX_MODES)
         c = self.num_classes
         if self.mode == "joint":

@@ -13,6 +13,7 @@ from torch import nn
 
 from ._numerics import compute_dtype, no_autocast
 from ._validation import (
+    MAX_CLASSES,
     check_choice,
     check_float,
     check_ignore_index,
@@ -119,7 +120,7 @@ class RMILoss(nn.Module):
     Parameters
     ----------
     num_classes : int
-        Number of classes C (>= 1).
+        Number of classes C, 1 to 65536.
     radius : int, optional
         Side of the square neighbourhood whose pixels form one region vector (>= 1).
     pool : {"max", "avg"}, optional
@@ -129,7 +130,7 @@ class RMILoss(nn.Module):
     ignore_index : int, optional
         Label of pixels that carry no supervision; must lie outside [0, num_classes).
     bce_weight, rmi_weight : float, optional
-        Non-negative weights of the two terms.
+        Weights of the two terms, in [0, 1e6].
     reduction : {"mean", "sum", "none"}, optional
         As in torch's losses: ``"mean"`` (default) the loss described below, ``"none"`` the
         (N,) per-sample losses, whose mean is the ``"mean"`` loss, ``"sum"`` their sum. Sample
@@ -175,7 +176,7 @@ class RMILoss(nn.Module):
     def __init__(self, num_classes, radius=3, pool="max", pool_size=3, stride=3,
                  ignore_index=255, bce_weight=0.5, rmi_weight=0.5, reduction="mean"):
         super().__init__()
-        self.num_classes = check_int(num_classes, "num_classes", low=1)
+        self.num_classes = check_int(num_classes, "num_classes", low=1, high=MAX_CLASSES)
         self.radius = check_int(radius, "radius", low=1)
         self.pool = check_choice(pool, "pool", ("max", "avg"))
         self.pool_size = check_int(pool_size, "pool_size", low=1)

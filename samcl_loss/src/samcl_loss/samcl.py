@@ -6,6 +6,8 @@ from torch import nn
 
 from ._numerics import compute_dtype, no_autocast
 from ._validation import (
+    MAX_CLASSES,
+    MAX_SCALES,
     check_choice,
     check_float,
     check_ignore_index,
@@ -42,15 +44,16 @@ class SAMCLLoss(nn.Module):
     Parameters
     ----------
     num_classes : int
-        Number of classes C (>= 2).
+        Number of classes C, 2 to 65536.
     ignore_index : int, optional
         Label of pixels without supervision (outside [0, C)). They are zeroed in the anchor,
         positive and negative before any scale, and carry zero weight in every distance, so the
         scores at ignored pixels have no influence on the loss or on any gradient.
     margin : float, optional
-        Triplet margin (>= 0).
+        Triplet margin, in [0, 1e6].
     num_scales : int, optional
-        Scale 0 (full resolution) plus ``num_scales - 1`` scales of the auxiliary network (>= 1).
+        Scale 0 (full resolution) plus ``num_scales - 1`` scales of the auxiliary network, 1 to
+        32.
     aux : {"frozen", "joint"}, optional
         Mode of the auxiliary network `aux`, see `AuxiliaryNetwork`. ``"frozen"`` (default) is a
         fixed stride-2 box filter: no parameters, nothing to optimise or synchronise.
@@ -112,10 +115,10 @@ class SAMCLLoss(nn.Module):
     def __init__(self, num_classes, ignore_index=255, margin=1.0, num_scales=4, aux="frozen",
                  reduction="mean", rmi_radius=3, rmi_pool="max", rmi_pool_size=3, rmi_stride=3):
         super().__init__()
-        self.num_classes = check_int(num_classes, "num_classes", low=2)
+        self.num_classes = check_int(num_classes, "num_classes", low=2, high=MAX_CLASSES)
         self.ignore_index = check_ignore_index(ignore_index, self.num_classes)
         self.margin = check_float(margin, "margin")
-        self.num_scales = check_int(num_scales, "num_scales", low=1)
+        self.num_scales = check_int(num_scales, "num_scales", low=1, high=MAX_SCALES)
         self.reduction = check_choice(reduction, "reduction", ("mean", "sum", "none"))
         self.rmi_radius = check_int(rmi_radius, "rmi_radius", low=1)
         self.rmi_pool = check_choice(rmi_pool, "rmi_pool", ("max", "avg"))

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from ._validation import check_ignore_index, check_int, check_target
+from ._validation import MAX_CLASSES, check_ignore_index, check_int, check_target
 
 
 @torch.compiler.disable
@@ -53,7 +53,7 @@ def class_swap(target, num_classes, generator=None, ignore_index=255):
         int64); dim 0 indexes the samples, so a 1-D target holds one label per sample. Never
         modified.
     num_classes : int
-        Number of classes C (>= 2: a single class has no derangement).
+        Number of classes C, 2 to 65536 (a single class has no derangement).
     generator : torch.Generator, optional
         Source of randomness; the draw happens on its device (CPU for None, which uses the global
         CPU generator). The same generator state gives the same swaps.
@@ -83,7 +83,7 @@ def class_swap(target, num_classes, generator=None, ignore_index=255):
     >>> bool((swapped[target != 255] != target[target != 255]).all())
     True
     """
-    num_classes = check_int(num_classes, "num_classes", low=2)
+    num_classes = check_int(num_classes, "num_classes", low=2, high=MAX_CLASSES)
     ignore_index = check_ignore_index(ignore_index, num_classes)
     labels = check_target(target, num_classes, ignore_index)
     if target.ndim < 1:

@@ -18,6 +18,9 @@ ABSOLUTE_ZERO = -273.15
 MAX_TEMPERATURE = 1e4
 # Bound of offsets, gradients and noise amplitudes in °C, about the span of those temperatures.
 MAX_DIFFERENCE = 1e4
+# Longest side of a frame that a transform produces or an occluder map covers, in pixels: beyond
+# any thermal sensor, far from the sizes whose arrays numpy cannot even describe.
+MAX_SIDE = 2**15
 # A frame whose coldest pixel is hotter than this shows no room and no face: kelvin (a room reads
 # ~293) or centi-kelvin (~29 300) stored as float.
 MAX_COLDEST = 200.0

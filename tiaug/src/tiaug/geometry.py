@@ -25,6 +25,7 @@ import numpy as np
 
 from ._base import Transform, drawn_value, result
 from ._validation import (
+    MAX_SIDE,
     check_image,
     check_mask,
     check_number,
@@ -180,8 +181,11 @@ def _check_size(size, name):
     if (not isinstance(size, (tuple, list)) or len(size) != 2
             or not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in size)):
         raise TypeError(f"{name} must be None or an (H, W) pair of ints, got {size!r}")
-    if size[0] < 2 or size[1] < 2:
-        raise ValueError(f"{name} must be at least (2, 2), got {tuple(size)}")
+    if not (2 <= size[0] <= MAX_SIDE and 2 <= size[1] <= MAX_SIDE):
+        raise ValueError(
+            f"{name} must be at least (2, 2) and at most ({MAX_SIDE}, {MAX_SIDE}), "
+            f"got {tuple(size)}"
+        )
     return (int(size[0]), int(size[1]))
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._validation import (
     ABSOLUTE_ZERO,
+    MAX_SIDE,
     MAX_TEMPERATURE,
     check_choice,
     check_number,
@@ -17,14 +18,18 @@ LABEL_POLICIES = ("keep", "ignore", "background")
 
 _EMPTY2 = np.zeros((0, 2))
 _EMPTY5 = np.zeros((0, 5))
+# Bound of coordinates and lengths in pixels: products of two stay far from overflow in the
+# rasterising kernels, and an occluder reaching 1e9 px outside the frame is clipped anyway.
+MAX_COORD = 1e9
 
 
 def _check_shape(shape):
     if (not isinstance(shape, (tuple, list)) or len(shape) != 2
             or not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in shape)):
         raise TypeError(f"shape must be a pair of ints (H, W), got {shape!r}")
-    if shape[0] < 1 or shape[1] < 1:
-        raise ValueError(f"shape must be positive, got {tuple(shape)}")
+    if not (1 <= shape[0] <= MAX_SIDE and 1 <= shape[1] <= MAX_SIDE):
+        raise ValueError(f"shape must be positive and at most ({MAX_SIDE}, {MAX_SIDE}), "
+                         f"got {tuple(shape)}")
     return int(shape[0]), int(shape[1])
 
 
@@ -34,7 +39,7 @@ def _check_ignore_index(ignore_index):
     return int(ignore_index)
 
 
-def _coords(value, name, rows=None, min_rows=1):
+def _coords(value, name, rows=None, min_rows=1, limit=MAX_COORD):
     try:
         arr = np.asarray(value, np.float64)
     except (TypeError, ValueError):
@@ -46,6 +51,8 @@ def _coords(value, name, rows=None, min_rows=1):
         raise ValueError(f"{name} must have {rows} numbers, got shape {arr.shape}")
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite")
+    if not (np.abs(arr) <= limit).all():
+        raise ValueError(f"{name} must be pixel coordinates within ±{limit:g}")
     return arr
 
 
@@ -71,7 +78,8 @@ def _check_occluders(occluders, name="occluders"):
             checked["temperature"] = check_temperature(t, f"{name}['temperature']")
         else:
             lo, hi = (check_temperature(float(v), f"{name}['temperature'][{i}]")
-                      for i, v in enumerate(_coords(t, f"{name}['temperature']", rows=2)))
+                      for i, v in enumerate(_coords(t, f"{name}['temperature']", rows=2,
+                                                    limit=np.inf)))
             if "axis" not in occ:
                 raise ValueError(f"{name} has a temperature pair, so it needs an 'axis' "
                                  "((r0, c0), (r1, c1)) along which the temperature changes")
@@ -95,13 +103,13 @@ def _check_shape_dict(s, name):
     if kind == "line":
         return {"type": kind, "points": _coords(s.get("points"), f"{name}['points']"),
                 "width": check_number(s.get("width"), f"{name}['width']", low=0.0,
-                                      low_inclusive=False)}
+                                      low_inclusive=False, high=MAX_COORD)}
     center = _coords(s.get("center"), f"{name}['center']", rows=2)
     axes = s.get("axes")
     if not isinstance(axes, (tuple, list, np.ndarray)) or len(axes) != 2:
         raise TypeError(f"{name}['axes'] must be a pair (a, b) of semi-axes, got {axes!r:.60}")
-    a, b = (check_number(v, f"{name}['axes'][{i}]", low=0.0, low_inclusive=False)
-            for i, v in enumerate(axes))
+    a, b = (check_number(v, f"{name}['axes'][{i}]", low=0.0, low_inclusive=False,
+                         high=MAX_COORD) for i, v in enumerate(axes))
     return {"type": kind, "center": tuple(center), "axes": (a, b),
             "angle": check_number(s.get("angle", 0.0), f"{name}['angle']")}
 

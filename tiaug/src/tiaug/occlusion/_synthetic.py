@@ -15,6 +15,7 @@ from ._draw import _Occluding
 from ._format import physical, representable
 
 SHAPES = ("polygon", "line", "connected", "pair")
+MAX_COUNT = 1000
 # Smallest temperature spread (°C) used for "any", "hot" and "cold" when the frame is uniform.
 MIN_SPREAD = 1.0
 
@@ -42,7 +43,7 @@ class ThermalOcclusion(_Occluding):
     ignore_index : int, optional
         Label for ``label_policy="ignore"``; must fit the mask's dtype (checked per call).
     count : int or (int, int), optional
-        Number of objects per call, drawn uniformly from the inclusive range.
+        Number of objects per call, drawn uniformly from the inclusive range, within [1, 1000].
     size : float or (float, float), optional
         Outer radius of a polygon / half length of a line, as a fraction of ``min(H, W)``.
     line_width : float or (float, float), optional
@@ -161,7 +162,8 @@ class ThermalOcclusion(_Occluding):
 
 
 def _check_count(count):
-    lo, hi = check_range(count, "count", low=1.0)
+    # Each object is drawn and rasterised in turn: the bound keeps a call from running for hours.
+    lo, hi = check_range(count, "count", low=1.0, high=MAX_COUNT)
     if lo != int(lo) or hi != int(hi):
         raise ValueError(f"count must be whole numbers, got {count!r}")
     return int(lo), int(hi)
