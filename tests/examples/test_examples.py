@@ -248,6 +248,17 @@ def test_drop_in_snippet_runs(capsys):
     assert len(losses) == 6 and np.isfinite(losses).all()
 
 
+def test_adapters_example_runs(capsys):
+    import adapters
+
+    adapters.main()
+    out = capsys.readouterr().out
+    assert "albumentations, same seed, same frames: True" in out
+    assert "MONAI, same seed, same batches: True" in out
+    batch = adapters.run_albumentations(*synthetic_faces(2, (112, 140), rng=1)[:2])
+    assert all(x.shape == y.shape == occ.shape == (96, 120) for x, y, occ in batch)
+
+
 def test_user_property_example_passes():
     run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          "examples/test_user_property.py"])
