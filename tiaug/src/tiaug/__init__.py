@@ -29,8 +29,8 @@ _NAMES = {
 }
 # Every public module, reachable as an attribute (``tiaug.geometry.warp``) without importing it.
 _SUBMODULES = {
-    "blur", "compose", "datasets", "functional", "geometry", "noise", "normalize", "occlusion",
-    "seeding", "testing", "units",
+    "blur", "compose", "datasets", "functional", "geometry", "integrations", "noise", "normalize",
+    "occlusion", "seeding", "testing", "units",
 }
 
 __all__ = sorted(_NAMES) + sorted(_SUBMODULES)

@@ -18,6 +18,9 @@ class Transform:
         out = second(image=out["image"], mask=out["mask"], occluded=out["occluded"], rng=rng)
 
     Subclasses implement :meth:`sample` and :meth:`apply`; neither may mutate its inputs.
+    Geometric transforms implement the shape-only hooks of
+    :class:`tiaug.geometry.GeometricTransform` instead. :class:`tiaug.Compose` calls its children
+    as a user does (a call or :meth:`replay`), so a subclass behaves the same inside it as alone.
 
     Parameters
     ----------
