@@ -22,7 +22,7 @@ settings.register_profile("thorough", deadline=None, max_examples=500)
 settings.register_profile(
     "fuzz",
     deadline=None,
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 3000)),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 4500)),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
 )

@@ -155,8 +155,9 @@ def snapshot(values):
             import torch
 
             d = v.detach()
-            raw = (d.reshape(-1).contiguous().view(torch.uint8).numpy().tobytes()
-                   if d.numel() else b"")
+            # A fresh tensor has unit strides: contiguous() keeps odd strides of one element.
+            fresh = torch.empty(d.shape, dtype=d.dtype).copy_(d).reshape(-1)
+            raw = fresh.view(torch.uint8).numpy().tobytes() if d.numel() else b""
             out.append((raw, str(d.dtype), tuple(d.shape), d.stride()))
         else:
             out.append(None)

@@ -275,6 +275,13 @@ def test_errors():
         TiAug(netd=-1)
     with pytest.raises(ValueError, match="label_policy must be one of"):
         TiAug(label_policy="drop")
+    # The warp's determinant underflowed and reached the kernel: a segfault.
+    with pytest.raises(ValueError, match=r"scale\[0\] must be in \[0.01, 100\], got 1e-200"):
+        TiAug(scale=1e-200)
+    aug = Compose([Rotate(), NETDNoise()])
+    with pytest.raises(ValueError, match=r"params\['angle'\] must be finite, got nan"):
+        aug.replay({"applied": True, "transforms": [{"applied": True, "angle": float("nan")},
+                                                    {"applied": False}]}, image=image)
 
 
 # ------------------------------------------------ one call path: public methods, occluded=
