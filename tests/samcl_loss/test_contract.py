@@ -245,6 +245,10 @@ def test_auxiliary_network(mode):
     (lambda: AuxiliaryNetwork(C, 2**31), r"num_layers must be an int in \[0, 31\]"),
     (lambda: class_swap(torch.zeros(2, 3, dtype=torch.long), 2**31),
      r"num_classes must be an int in \[2, 65536\]"),
+    # Found by the fuzz run: a pooling window of 2**63 passed the size check and raised torch's
+    # "Overflow when unpacking long long" on an empty batch.
+    (lambda: SAMCLLoss(C, rmi_pool_size=2**63), r"rmi_pool_size must be an int in \[1, 32768\]"),
+    (lambda: RMILoss(C, stride=2**63), r"stride must be an int in \[1, 32768\]"),
     # A float32 loss times 1e300 is inf: weights and margins are bounded.
     (lambda: SAMCLLoss(C, margin=1e300), r"margin must be a finite number in \[0, 1e\+06\]"),
     (lambda: RMILoss(C, rmi_weight=1e300), r"rmi_weight must be a finite number in \[0, 1e\+06\]"),

@@ -260,7 +260,7 @@ def test_per_sample_losses_have_per_sample_gradients():
         (dict(num_classes=0), ValueError, r"num_classes must be an int in \[1, 65536\]"),
         (dict(num_classes=2.0), TypeError, "num_classes must be an int"),
         (dict(num_classes=3, pool="median"), ValueError, "pool must be one of 'max', 'avg'"),
-        (dict(num_classes=3, radius=0), ValueError, "radius must be an int >= 1"),
+        (dict(num_classes=3, radius=0), ValueError, r"radius must be an int in \[1, 32768\]"),
         (dict(num_classes=3, ignore_index=1), ValueError, "ignore_index must lie outside"),
         (dict(num_classes=3, bce_weight=-1), ValueError,
          r"bce_weight must be a finite number in \[0, 1e\+06\], got -1"),

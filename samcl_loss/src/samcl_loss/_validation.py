@@ -12,6 +12,9 @@ import torch
 MAX_CLASSES = 2**16
 # Most scales: each halves the resolution, and 2**31 pixels a side is beyond any image.
 MAX_SCALES = 32
+# Largest RMI region radius, pooling window and stride: beyond any image side, and within what
+# torch's pooling accepts (a window of 2**63 passed the size check and overflowed inside torch).
+MAX_WINDOW = 2**15
 # Largest weight or margin: their products with a float32 loss stay finite.
 MAX_WEIGHT = 1e6
 

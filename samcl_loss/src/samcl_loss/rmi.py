@@ -14,6 +14,7 @@ from torch import nn
 from ._numerics import compute_dtype, no_autocast
 from ._validation import (
     MAX_CLASSES,
+    MAX_WINDOW,
     check_choice,
     check_float,
     check_ignore_index,
@@ -122,11 +123,12 @@ class RMILoss(nn.Module):
     num_classes : int
         Number of classes C, 1 to 65536.
     radius : int, optional
-        Side of the square neighbourhood whose pixels form one region vector (>= 1).
+        Side of the square neighbourhood whose pixels form one region vector, 1 to 32768.
     pool : {"max", "avg"}, optional
         Down-sampling applied to labels and probabilities before the region vectors are built.
     pool_size, stride : int, optional
-        Pooling window and stride (padding ``pool_size // 2``); 1 and 1 disable the pooling.
+        Pooling window and stride (padding ``pool_size // 2``), 1 to 32768; 1 and 1 disable
+        the pooling.
     ignore_index : int, optional
         Label of pixels that carry no supervision; must lie outside [0, num_classes).
     bce_weight, rmi_weight : float, optional
@@ -177,10 +179,10 @@ class RMILoss(nn.Module):
                  ignore_index=255, bce_weight=0.5, rmi_weight=0.5, reduction="mean"):
         super().__init__()
         self.num_classes = check_int(num_classes, "num_classes", low=1, high=MAX_CLASSES)
-        self.radius = check_int(radius, "radius", low=1)
+        self.radius = check_int(radius, "radius", low=1, high=MAX_WINDOW)
         self.pool = check_choice(pool, "pool", ("max", "avg"))
-        self.pool_size = check_int(pool_size, "pool_size", low=1)
-        self.stride = check_int(stride, "stride", low=1)
+        self.pool_size = check_int(pool_size, "pool_size", low=1, high=MAX_WINDOW)
+        self.stride = check_int(stride, "stride", low=1, high=MAX_WINDOW)
         self.ignore_index = check_ignore_index(ignore_index, self.num_classes)
         self.bce_weight = check_float(bce_weight, "bce_weight")
         self.rmi_weight = check_float(rmi_weight, "rmi_weight")

@@ -8,6 +8,7 @@ from ._numerics import compute_dtype, no_autocast
 from ._validation import (
     MAX_CLASSES,
     MAX_SCALES,
+    MAX_WINDOW,
     check_choice,
     check_float,
     check_ignore_index,
@@ -120,10 +121,10 @@ class SAMCLLoss(nn.Module):
         self.margin = check_float(margin, "margin")
         self.num_scales = check_int(num_scales, "num_scales", low=1, high=MAX_SCALES)
         self.reduction = check_choice(reduction, "reduction", ("mean", "sum", "none"))
-        self.rmi_radius = check_int(rmi_radius, "rmi_radius", low=1)
+        self.rmi_radius = check_int(rmi_radius, "rmi_radius", low=1, high=MAX_WINDOW)
         self.rmi_pool = check_choice(rmi_pool, "rmi_pool", ("max", "avg"))
-        self.rmi_pool_size = check_int(rmi_pool_size, "rmi_pool_size", low=1)
-        self.rmi_stride = check_int(rmi_stride, "rmi_stride", low=1)
+        self.rmi_pool_size = check_int(rmi_pool_size, "rmi_pool_size", low=1, high=MAX_WINDOW)
+        self.rmi_stride = check_int(rmi_stride, "rmi_stride", low=1, high=MAX_WINDOW)
         self.aux = AuxiliaryNetwork(self.num_classes, self.num_scales - 1,
                                     check_choice(aux, "aux", AUX_MODES))
 

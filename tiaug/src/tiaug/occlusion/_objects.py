@@ -24,8 +24,8 @@ class Eyeglasses(_Occluding):
     The lenses are centred on the two eyes of the mask (pixels labelled `eye_label`, split along
     the line through them, so any in-plane rotation works) and scaled by the eye distance. The
     mask is required: without labels there is no telling where a frame's eyes are. A frame whose
-    mask shows fewer than two eyes (turned away, cropped) gets no glasses (``params`` then holds
-    an empty list of occluders).
+    mask labels no eyes (out of view, cropped away) gets no glasses (``params`` then holds an
+    empty list of occluders).
 
     Parameters
     ----------
