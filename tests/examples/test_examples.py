@@ -271,13 +271,42 @@ def test_ddp_two_gloo_processes(tmp_path, aux):
     assert proc.stdout.count("2 processes;") == 1  # only rank 0 reports
 
 
-def test_drop_in_snippet_runs(capsys):
+def test_drop_in_snippet_trains_a_plain_loop_and_a_real_lightning_module(capsys):
     import drop_in
+    import lightning
 
-    drop_in.main()
+    module = drop_in.main([])
     losses = [float(line.split()[1]) for line in capsys.readouterr().out.splitlines()
               if line.startswith("loss ")]
     assert len(losses) == 6 and np.isfinite(losses).all()
+    assert isinstance(module, lightning.LightningModule)
+    assert module.trainer.global_step == 3 and len(module.losses) == 3
+    assert {"train/pixel", "train/samcl", "train/loss"} <= set(module.trainer.logged_metrics)
+
+
+def test_lightning_module_trains_under_bf16_autocast_with_the_joint_aux():
+    import drop_in
+
+    torch.manual_seed(0)
+    module = drop_in.LitSegmenter(build_model("unet", 6, width=4), aux="joint")
+    aux_before = [w.detach().clone() for w in module.samcl.aux.parameters()]
+    trainer = drop_in.fit_lightning(module, drop_in.tiny_batches(2, size=SIZE),
+                                    precision="bf16-mixed", max_steps=2)
+    assert trainer.global_step == 2 and np.isfinite(module.losses).all()
+    # The auxiliary network is a submodule: Lightning's optimiser trained it with the model.
+    assert any(not torch.equal(a, b) for a, b in zip(aux_before, module.samcl.aux.parameters(),
+                                                     strict=True))
+
+
+def test_adapters_example_runs(capsys):
+    import adapters
+
+    adapters.main()
+    out = capsys.readouterr().out
+    assert "albumentations, same seed, same frames: True" in out
+    assert "MONAI, same seed, same batches: True" in out
+    batch = adapters.run_albumentations(*synthetic_faces(2, (112, 140), rng=1)[:2])
+    assert all(x.shape == y.shape == occ.shape == (96, 120) for x, y, occ in batch)
 
 
 def test_user_property_example_passes():

@@ -145,7 +145,8 @@ def landmarks(ident, fr):
     # Chin: enclosed by the lower jaw line (points 5..11) and the lower lip, right corner to left.
     chin = np.concatenate([jaw[5:12], mouth[6:], mouth[:1]])
     # The 68-point groups (iBUG order): jaw 0-16, brows 17-26 (5 along each brow's centre line),
-    # nose 27-35 (4 down the bridge, 5 along the base), eyes 36-47 (6 each), mouth 48-59 (outer lip).
+    # nose 27-35 (4 down the bridge, 5 along the base), eyes 36-47 (6 each), mouth 48-59 (outer
+    # lip).
     tip_v, base_v = ident["nose_tip"], ident["nose_tip"] + 0.08
     bridge = np.stack([_project(np.zeros(4), np.linspace(0.05, 0.35, 4), yaw),
                        np.linspace(ident["eye_v"], tip_v, 4)], 1)
