@@ -684,8 +684,8 @@ def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, 
         done[run_key(*job)] = result
         run = result[0]
         bar.update()
-        bar.write(f"{run_key(*job)}: clean mIoU {100 * run['results']['clean']['amodal']['miou']:.2f}"
-                  f" in {run['train_seconds'] / 60:.1f} min")
+        clean = 100 * run["results"]["clean"]["amodal"]["miou"]
+        bar.write(f"{run_key(*job)}: clean mIoU {clean:.2f} in {run['train_seconds'] / 60:.1f} min")
 
     if cfg.jobs > 1 and len(todo) > 1:
         import multiprocessing as mp

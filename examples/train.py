@@ -60,8 +60,9 @@ class TrainConfig:
     """Everything that defines a training run (saved in checkpoints and metrics.json).
 
     The defaults are the AdamW + cosine recipe; :meth:`paper` gives the paper's SGD + poly recipe
-    (with 40k `iterations` and `batch_size` 16 there). ``samcl_weight=0`` trains with the pixel loss alone; `aux_mode` is SAMCLLoss's ``aux``
-    (None: the package default, ``"frozen"``; ``"joint"`` learns the aux network). `checkpoint` is
+    (with 40k `iterations` and `batch_size` 16 there). ``samcl_weight=0`` trains with the pixel
+    loss alone; `aux_mode` is SAMCLLoss's ``aux`` (None: the package default, ``"frozen"``;
+    ``"joint"`` learns the aux network). `checkpoint` is
     a file path: saved every `checkpoint_every` steps (0: only at the end) and, with `resume`,
     loaded first when it exists.
     """
