@@ -18,10 +18,10 @@ Occluded frames are scored twice: ``amodal`` (the label under an occluder is the
 behind it, the paper's convention and TiAug's ``label_policy="keep"``) and ``visible``
 (occluded pixels are left out: does the occluder break the segmentation of what is still seen?).
 
-Convergence: every (regime, seed) is trained twice, with the full schedule of N iterations and
-with a schedule of N/2 (the same recipe, its cosine decay compressed), and the clean mIoU of the
-two is reported; a comparison between regimes counts only where the two agree (|difference| <=
-1.5 points): then more training would not change it.
+Convergence: every model is also scored on the clean test set half-way through its schedule
+(after N/2 of its N iterations, while its learning rate is still at half its peak), and the clean
+mIoU at N/2 and at N is reported; a comparison between regimes counts only where the two agree
+(|difference| <= 1.5 points): the model had stopped improving long before the end.
 
 Statistics (see ``docs/validation.rst``): mean ± std over seeds of mIoU with and without
 background and per-class IoU; for each pair of regimes the per-seed paired difference with a
@@ -233,7 +233,7 @@ def train_config(cfg, regime, seed, iterations):
     )
 
 
-def train_regime(cfg, regime, seed, iterations, train_split, progress):
+def train_regime(cfg, regime, seed, iterations, train_split, progress, on_step=None):
     """Train one model; returns (model, history, seconds). Same seed = same initial weights."""
     import torch
 
@@ -247,7 +247,7 @@ def train_regime(cfg, regime, seed, iterations, train_split, progress):
     model = build_model(cfg.model, num_classes=NUM_CLASSES, width=cfg.width, depth=cfg.depth)
     start = time.perf_counter()
     history = train(train_config(cfg, regime, seed, iterations), dataset, model,
-                    progress=progress)
+                    progress=progress, on_step=on_step)
     return model, history, time.perf_counter() - start
 
 
@@ -498,7 +498,7 @@ def format_rst(result):
         f"Configuration ``{cfg['name']}``: {cfg['model']} (width {cfg['width']}, depth "
         f"{cfg['depth']}), frames {cfg['size'][0]}x{cfg['size'][1]}, {cfg['iterations']} "
         f"iterations of batch {cfg['batch_size']} ({cfg['optimizer']}, peak lr {cfg['lr']:g}, "
-        f"{cfg['schedule']} schedule; every run also trained with {cfg['iterations'] // 2} "
+        f"{cfg['schedule']} schedule; every model also scored after {cfg['iterations'] // 2} "
         f"iterations to check convergence), seeds "
         f"{', '.join(map(str, cfg['seeds']))}, "
         f"{result['data']['train_frames']} training frames of {result['data']['train_subjects']} "
@@ -588,20 +588,26 @@ def save_examples(path, sets, preds, n=3):
 
 
 # ---------------------------------------------------------------- the study
-def schedules(cfg):
-    """The two schedule lengths every (regime, seed) is trained with: N/2 and N."""
+def checkpoints(cfg):
+    """The steps at which every model is scored on the clean test set: N/2 and N."""
     return (max(1, cfg.iterations // 2), cfg.iterations)
 
 
-def run_key(regime, seed, iterations):
-    return f"{regime}_seed{seed}_it{iterations}"
+def run_key(regime, seed):
+    return f"{regime}_seed{seed}"
 
 
-def _fingerprint(cfg):
-    """What a stored run depends on: everything but the list of seeds, regimes and jobs."""
+def _fingerprint(cfg, regime, train_split):
+    """What a stored run depends on: the configuration (less the lists of seeds and regimes),
+    the regime's augmentation and the training frames."""
+    import hashlib
+
     d = asdict(cfg)
     for k in ("seeds", "regimes", "jobs", "name", "bootstrap"):
         d.pop(k)
+    d["augmentation"] = repr(_pipeline(regime, cfg.size))
+    d["train_frames"] = hashlib.sha256(train_split.images.tobytes()
+                                       + train_split.labels.tobytes()).hexdigest()
     return json.loads(json.dumps(d))
 
 
@@ -616,12 +622,23 @@ def _init_worker(cfg, train_split, sets_eval, threads):
     _WORKER.update(cfg=cfg, train=train_split, sets=sets_eval)
 
 
-def _one_run(regime, seed, iterations, progress=False):
-    """Train and score one (regime, seed, schedule); returns (run, confusions, predictions)."""
+def _one_run(regime, seed, progress=False):
+    """Train and score one (regime, seed); returns (run, confusions, predictions)."""
     cfg, train_split, sets_eval = _WORKER["cfg"], _WORKER["train"], _WORKER["sets"]
-    model, history, seconds = train_regime(cfg, regime, seed, iterations, train_split, progress)
-    run = {"regime": regime, "seed": seed, "iterations": iterations, "train_seconds": seconds,
-           "final_loss": history[-1] if history else None, "results": {}}
+    half, full = checkpoints(cfg)
+    images, labels, _ = sets_eval["clean"]
+    part_way = {}
+
+    def on_step(done, model):
+        if done == half:
+            part_way["clean_miou"] = scores(frame_confusions(
+                predict_all(model, images, cfg.device), labels).sum(0))["miou"]
+
+    model, history, seconds = train_regime(cfg, regime, seed, full, train_split, progress,
+                                           on_step)
+    run = {"regime": regime, "seed": seed, "iterations": full, "train_seconds": seconds,
+           "final_loss": history[-1] if history else None,
+           "clean_miou_at": {str(half): part_way["clean_miou"]}, "results": {}}
     confusions, predictions = {}, {}
     for name, (images, labels, occluded) in sets_eval.items():
         pred = predict_all(model, images, cfg.device)
@@ -667,11 +684,11 @@ def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, 
 
     runs_dir = Path(out_dir) / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
-    fingerprint = _fingerprint(cfg)
-    wanted = [(r, s, n) for r in cfg.regimes for s in cfg.seeds for n in schedules(cfg)]
+    fingerprints = {r: _fingerprint(cfg, r, train_split) for r in cfg.regimes}
+    wanted = [(r, s) for r in cfg.regimes for s in cfg.seeds]
     done, todo = {}, []
     for job in wanted:
-        stored = None if fresh else _load_run(runs_dir, run_key(*job), fingerprint)
+        stored = None if fresh else _load_run(runs_dir, run_key(*job), fingerprints[job[0]])
         if stored is None:
             todo.append(job)
         else:
@@ -680,7 +697,7 @@ def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, 
                dynamic_ncols=True)
 
     def finish(job, result):
-        _save_run(runs_dir, run_key(*job), fingerprint, *result)
+        _save_run(runs_dir, run_key(*job), fingerprints[job[0]], *result)
         done[run_key(*job)] = result
         run = result[0]
         bar.update()
@@ -707,13 +724,15 @@ def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, 
 
 def convergence(cfg, done):
     """{regime: {"iterations": [N/2, N], "clean_miou": [m_half, m_full]}}: clean mIoU incl.
-    background in % (points), mean over seeds."""
+    background in % (points) of the same models part-way and at the end, mean over seeds."""
+    half, full = checkpoints(cfg)
     out = {}
     for regime in cfg.regimes:
-        means = [100 * float(np.mean([done[run_key(regime, s, n)][0]["results"]["clean"]
-                                      ["amodal"]["miou"] for s in cfg.seeds]))
-                 for n in schedules(cfg)]
-        out[regime] = {"iterations": list(schedules(cfg)), "clean_miou": means}
+        runs = [done[run_key(regime, s)][0] for s in cfg.seeds]
+        m_half = np.mean([r["clean_miou_at"][str(half)] for r in runs])
+        m_full = np.mean([r["results"]["clean"]["amodal"]["miou"] for r in runs])
+        out[regime] = {"iterations": [half, full],
+                       "clean_miou": [100 * float(m_half), 100 * float(m_full)]}
     return out
 
 
@@ -734,17 +753,14 @@ def run_study(cfg, out_dir, progress=True, fresh=False, threads=None):
                                         np.zeros(val_split.images.shape, bool))}
     done = train_all(cfg, out_dir, train_split, sets_eval, progress, fresh, threads)
 
-    # The comparisons are made at the full schedule.
-    full = cfg.iterations
-    confusions = {name: {scoring: {regime: np.stack([done[run_key(regime, s, full)][1]
+    confusions = {name: {scoring: {regime: np.stack([done[run_key(regime, s)][1]
                                                      [f"{name}/{scoring}"] for s in cfg.seeds])
                                    for regime in cfg.regimes}
                          for scoring in _scorings(name)}
                   for name in sets_eval}
-    examples = {regime: {name: done[run_key(regime, cfg.seeds[0], full)][2][name]
+    examples = {regime: {name: done[run_key(regime, cfg.seeds[0])][2][name]
                          for name in TEST_SETS} for regime in cfg.regimes}
-    runs = [done[run_key(r, s, n)][0] for r in cfg.regimes for s in cfg.seeds
-            for n in schedules(cfg)]
+    runs = [done[run_key(r, s)][0] for r in cfg.regimes for s in cfg.seeds]
     summary, comparisons = summarise({k: v for k, v in confusions.items() if k in TEST_SETS},
                                      cfg.bootstrap)
     elapsed = time.perf_counter() - started
@@ -782,8 +798,7 @@ def run_study(cfg, out_dir, progress=True, fresh=False, threads=None):
         "convergence": convergence(cfg, done),
         "runs": runs,
         "validation_set": {r: describe([run["results"]["validation"]["amodal"]["miou_no_bg"]
-                                        for run in runs
-                                        if run["regime"] == r and run["iterations"] == full])
+                                        for run in runs if run["regime"] == r])
                            for r in cfg.regimes},
         "summary": summary,
         "comparisons": comparisons,

@@ -273,7 +273,7 @@ def setup(config, model):
     return criterion, optimizer, scheduler, scaler
 
 
-def train(config, train_dataset, model, progress=True):
+def train(config, train_dataset, model, progress=True, on_step=None):
     """Train `model` on `train_dataset` for ``config.iterations`` steps.
 
     Parameters
@@ -285,6 +285,9 @@ def train(config, train_dataset, model, progress=True):
         Maps (N, 1, H, W) to logits (N, num_classes, H, W); trained in place.
     progress : bool
         Show a tqdm progress bar.
+    on_step : callable, optional
+        Called as ``on_step(done, model)`` after every step (``done`` counts from 1), e.g. to
+        evaluate the model part-way through the schedule.
 
     Returns
     -------
@@ -312,6 +315,8 @@ def train(config, train_dataset, model, progress=True):
         if done % config.log_every == 0 or done == config.iterations:
             history.append({"step": done, "lr": lr, **{k: v.item() for k, v in stats.items()}})
             bar.set_postfix(loss=f"{history[-1]['loss']:.3f}")
+        if on_step is not None:
+            on_step(done, model)
         periodic = config.checkpoint_every and done % config.checkpoint_every == 0
         if config.checkpoint and (periodic or done == config.iterations):
             save_checkpoint(config.checkpoint, done, *checkpoint, history, config)
