@@ -57,7 +57,7 @@ from metrics import CLASS_NAMES  # noqa: E402
 from models import build_model  # noqa: E402
 from train import TrainConfig, evaluate, predict, train  # noqa: E402
 
-DEFAULT_ITERATIONS = 1200
+DEFAULT_ITERATIONS = 1000
 # One colour per class; pixels with the ignore label (255) are drawn grey.
 LABEL_COLOURS = ["#1f1f1f", "#e6ab02", "#e7298a", "#1b9e77", "#7570b3", "#d95f02"]
 IGNORE_COLOUR = "#9a9a9a"
