@@ -26,6 +26,7 @@ _NAMES = {
     "Eyeglasses": "occlusion",
     "HeldCup": "occlusion",
     "HandOcclusion": "occlusion",
+    "RandomOccluders": "occlusion",
 }
 _SUBMODULES = {"functional", "normalize", "datasets", "testing", "seeding"}
 

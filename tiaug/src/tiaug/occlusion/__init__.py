@@ -27,16 +27,22 @@ segment), so it never leaves ``[min(t_start, t_end), max(t_start, t_end)]``.
 from ._draw import draw_occluders, occlude
 from ._format import LABEL_POLICIES
 from ._objects import Eyeglasses, HandOcclusion, HeldCup
+from ._random import EDGES, FAMILIES, RandomOccluders
+from ._scene import scene_temperatures
 from ._synthetic import MIN_SPREAD, SHAPES, ThermalOcclusion
 
 __all__ = [
+    "EDGES",
+    "FAMILIES",
     "LABEL_POLICIES",
     "MIN_SPREAD",
     "SHAPES",
     "Eyeglasses",
     "HandOcclusion",
     "HeldCup",
+    "RandomOccluders",
     "ThermalOcclusion",
     "draw_occluders",
     "occlude",
+    "scene_temperatures",
 ]

@@ -1,0 +1,175 @@
+"""What the occluder families are placed and heated relative to: the scene's ambient and skin
+temperatures, and where the face is."""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._validation import check_image, check_mask
+from . import _shapes as shapes_
+
+# Percentiles are taken on every k-th row and column so that at most this many pixels are read.
+_SAMPLE = 1 << 12
+_LABEL_SAMPLE = 1 << 14
+# No skin is hotter than this (°C); hotter pixels (drinks, lamps) never count as skin.
+SKIN_MAX = 42.0
+_AMBIENT_PCT = 25.0
+_SKIN_PCT = 85.0
+
+# Face proportions in units of the face height (hairline to chin), y up from the face centre:
+# interpupillary distance ~0.33 (63 mm of a ~190 mm face), eyes 0.05 above the centre.
+EYE_DISTANCE = 0.33
+EYE_HEIGHT = 0.05
+
+
+def scene_temperatures(image, mask=None):
+    """Robust estimates of a thermal frame's ambient and skin temperatures in °C.
+
+    Parameters
+    ----------
+    image : ndarray of float32 or float64, shape (H, W)
+        Temperatures in °C.
+    mask : ndarray of int, shape (H, W), optional
+        Class labels, 0 = background. When it labels any face pixels, skin is their median and
+        ambient the 25th percentile of the background pixels.
+
+    Returns
+    -------
+    ambient : float
+        Without labels the 25th percentile of the frame: the wall behind a face crop fills most
+        of it.
+    skin : float
+        Without labels the 85th percentile of the pixels at or below 42 °C (no skin is hotter, so
+        a hot drink or lamp cannot pull it up); ``ambient`` if no pixel is that cool.
+
+    Raises
+    ------
+    TypeError
+        If `image` is not a float array or `mask` not an integer array.
+    ValueError
+        If `image` is not a finite 2-D frame or `mask` has another shape.
+
+    Notes
+    -----
+    Percentiles, not the minimum and maximum: a cold window or a hot cup moves the extremes of a
+    frame by tens of °C but these estimates hardly at all. Frames with more than 4096 pixels are
+    read on a regular grid (every k-th row and column), which moves the percentiles by much less
+    than the spread of skin temperatures across a face. The two values may coincide (a uniform
+    frame); :class:`tiaug.RandomOccluders` then takes skin as ambient + 4 °C.
+
+    Examples
+    --------
+    >>> from tiaug.datasets import make_face
+    >>> from tiaug.occlusion import scene_temperatures
+    >>> temps, labels = make_face((128, 160), rng=0)
+    >>> ambient, skin = scene_temperatures(temps, labels)
+    >>> bool(18.0 <= ambient <= 27.0 and 32.0 <= skin <= 36.0)
+    True
+    """
+    image = check_image(image)
+    mask = check_mask(mask, image.shape)
+    return _scene_temperatures(image, mask)
+
+
+def _step(size, budget):
+    """Stride of a regular grid with at most `budget` of `size` pixels."""
+    return max(1, int(np.ceil(np.sqrt(size / budget))))
+
+
+def _scene_temperatures(image, mask):
+    step = _step(image.size, _SAMPLE)
+    image = image[::step, ::step]
+    mask = None if mask is None else mask[::step, ::step]
+    if mask is not None:
+        face = mask != 0
+        if face.any():
+            background = image[~face]
+            skin = float(np.median(image[face]))
+            ambient = float(np.percentile(background if background.size else image,
+                                          _AMBIENT_PCT))
+            return ambient, skin
+    ambient = float(np.percentile(image, _AMBIENT_PCT))
+    cool = image[image <= SKIN_MAX]
+    skin = float(np.percentile(cool, _SKIN_PCT)) if cool.size else ambient
+    return ambient, skin
+
+
+class Face(NamedTuple):
+    """Where the face is: the frame of reference of the face-bound occluder families.
+
+    A point ``(x, y)`` in face units (x towards the face's left-to-right, y up, 1 = face height)
+    is at ``centre + size * (x * right + y * up)`` in (row, col) pixels.
+    """
+
+    centre: np.ndarray
+    up: np.ndarray
+    right: np.ndarray
+    size: float
+    eyes: tuple
+
+    def at(self, x, y):
+        """Pixel (row, col) of face point ``(x, y)``."""
+        return self.centre + self.size * (x * self.right + y * self.up)
+
+    @property
+    def angle(self):
+        """Angle of the face's `right` axis in the shapes' convention (cos, sin) = (row, col)."""
+        return float(np.arctan2(self.right[1], self.right[0]))
+
+
+def _frame(centre, up, size):
+    up = np.asarray(up, float) / np.hypot(*up)
+    right = np.array([up[1], -up[0]])
+    centre = np.asarray(centre, float)
+    eyes = tuple(centre + size * (EYE_HEIGHT * up + s * 0.5 * EYE_DISTANCE * right)
+                 for s in (-1.0, 1.0))
+    return Face(centre, up, right, float(size), eyes)
+
+
+def locate_face(image, mask, eye_label, ambient, skin):
+    """The face in this frame, from the labels where they allow it, else from the temperatures.
+
+    With two labelled eyes: their distance sets the size (interpupillary distance ~1/3 of the face
+    height) and their line the orientation, up pointing away from the other labelled parts. With
+    other labels only: upright, centred on them. Without labels: upright, on the warm pixels (within
+    a quarter of the ambient-to-skin span of skin, at most 42 °C), sized by their area; and when
+    nothing is warm, the middle of the frame at 60 % of its short side.
+    """
+    height, width = image.shape
+    if mask is not None:
+        # Labels are read on a grid of at most 2**14 points: enough for centroids to a pixel or
+        # two at any resolution.
+        step = _step(mask.size, _LABEL_SAMPLE)
+        grid = mask[::step, ::step]
+        eyes = shapes_.eye_centres(grid, eye_label)
+        rows, cols = np.nonzero(grid != 0)
+        rows, cols = rows * step, cols * step
+        if eyes is not None:
+            e1, e2 = eyes[0] * step, eyes[1] * step
+            d = float(np.hypot(*(e2 - e1)))
+            mid = 0.5 * (e1 + e2)
+            up = np.array([-(e2 - e1)[1], (e2 - e1)[0]]) / d
+            below = np.array([rows.mean(), cols.mean()]) - mid
+            if below @ up > 0.0 or (abs(below @ up) < 1e-9 and up[0] > 0.0):
+                up = -up
+            size = d / EYE_DISTANCE
+            face = _frame(mid - size * EYE_HEIGHT * up, up, size)
+            # The measured eyes, ordered along the face's right axis.
+            return face._replace(eyes=(e1, e2) if (e2 - e1) @ face.right > 0.0 else (e2, e1))
+        if rows.size:
+            extent = float(np.ptp(rows)) + step
+            return _frame((rows.mean(), cols.mean()), (-1.0, 0.0),
+                          max(1.3 * extent, 0.2 * min(height, width)))
+    step = _step(image.size, _SAMPLE)
+    small = image[::step, ::step]
+    warm = (small >= skin - 0.25 * (skin - ambient)) & (small <= SKIN_MAX)
+    if skin > ambient and warm.sum() >= 4:
+        rows, cols = np.nonzero(warm)
+        # The warm region is the face (an ellipse of area ~0.6 h**2 for a face of height h) and
+        # the neck below it: together about h**2, with the face's centre at the region's 30th
+        # row percentile (calibrated on tiaug.datasets.make_face against the eye-based frame).
+        size = float(np.sqrt(warm.sum())) * step
+        size = min(max(size, 0.2 * min(height, width)), 1.2 * min(height, width))
+        centre = (np.percentile(rows, 30.0) * step, np.median(cols) * step)
+        return _frame(centre, (-1.0, 0.0), size)
+    return _frame(((height - 1) / 2, (width - 1) / 2), (-1.0, 0.0), 0.6 * min(height, width))
