@@ -50,7 +50,7 @@ class Drawn(NamedTuple):
     """One drawn object before the transform's edge, translucency and footprint choices."""
 
     parts: list
-    contact: list  # (row, col, a, b, angle, temperature of the object there)
+    contact: list  # (row, col, a, b, angle, temperature of the object's side on the skin)
     translucent: bool
 
 
@@ -366,8 +366,9 @@ def mask(rng, scene):
     t_loop = scene.lam(rng.uniform(0.2, 0.6))
     parts = [part([polygon(outline)], body),
              part(loops, field(rng, (mouth, face.at(0.5, 0)), ((0, t_loop), (1, t_loop)), lo, hi))]
+    # Fabric insulates: its inner side is at skin temperature, so the skin only warms.
     contact = [_skin_contact(face.at(0.0, -0.3), 0.32 * face.size, 0.22 * face.size, face.angle,
-                             t)]
+                             scene.skin)]
     return Drawn(parts, contact, False)
 
 
@@ -390,7 +391,7 @@ def scarf(rng, scene):
     fld = field(rng, (face.at(0, -1.2), face.at(0, top)), ((0, t_far), (1, t_near)), lo, hi,
                 pressed, folds)
     contact = [_skin_contact(face.at(0.0, top), 0.3 * face.size, 0.1 * face.size, face.angle,
-                             t_near)]
+                             scene.skin)]
     return Drawn([part([polygon(outline)], fld)], contact, False)
 
 
