@@ -41,11 +41,23 @@ def test_uniform_and_hot_frames():
     assert scene_temperatures(temps, np.zeros((16, 16), np.uint8)) == scene_temperatures(temps)
 
 
+def test_ignored_pixels_are_neither_face_nor_background():
+    temps, labels = make_face((128, 160), rng=0)
+    base = scene_temperatures(temps, labels)
+    spoiled_t, spoiled_l = temps.copy(), labels.copy()
+    spoiled_t[:40], spoiled_l[:40] = 60.0, 255  # a hot occluder relabelled as ignored
+    assert scene_temperatures(spoiled_t, spoiled_l, ignore_index=255) == pytest.approx(
+        base, abs=0.3)
+    assert scene_temperatures(spoiled_t, spoiled_l)[1] > base[1] + 5  # counted as face
+
+
 def test_inputs_are_checked():
     with pytest.raises(TypeError, match="image has dtype uint16"):
         scene_temperatures(np.zeros((4, 4), np.uint16))
     with pytest.raises(ValueError, match=r"mask must have the image's shape \(4, 4\)"):
         scene_temperatures(np.zeros((4, 4)), np.zeros((3, 4), np.uint8))
+    with pytest.raises(TypeError, match="ignore_index must be an int, got float"):
+        scene_temperatures(np.zeros((4, 4)), ignore_index=255.0)
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -104,9 +104,9 @@ def fin_profile(rng, t_base, t_far, n=7):
     """Knots of a conducting fin's temperature from its heated base (s=0) to its tip (s=1).
 
     A fin of length L with fin parameter m (insulated tip) has the excess temperature
-    ``cosh(m (L - x)) / cosh(m L)`` over its surroundings; ``mL`` is drawn in [0.5, 3] (from a
-    nearly uniform rod to one that is at ambient after a third of its length). The profile is
-    rescaled so the tip reads `t_far` exactly.
+    ``cosh(m (L - x)) / cosh(m L)`` over its surroundings; ``mL`` is drawn in [0.5, 3], from a
+    nearly uniform rod (the tip keeps 89 % of the excess) to one whose excess has fallen to 37 %
+    a third of the way along. The profile is rescaled so the tip reads `t_far` exactly.
     """
     ml = rng.uniform(0.5, 3.0)
     s = np.linspace(0.0, 1.0, n)

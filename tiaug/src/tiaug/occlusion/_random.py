@@ -65,7 +65,8 @@ class RandomOccluders(_Occluding):
         drawn, nothing is occluded.
     eye_label : int, optional
         Class of the eyes in the mask (3 in the 6-class face scheme): with two labelled eyes the
-        face-bound families are placed and sized by them.
+        face-bound families are placed and sized by them. Other non-zero labels except
+        `ignore_index` count as face parts.
     label_policy : {"keep", "ignore", "background"}, optional
         Labels of occluded pixels, as in :class:`tiaug.ThermalOcclusion`.
     ignore_index : int, optional
@@ -140,9 +141,10 @@ class RandomOccluders(_Occluding):
         self.eye_label = int(eye_label)
 
     def sample(self, image, mask, rng):
-        ambient, skin = _scene_temperatures(image, mask)
+        # Pixels labelled ignore_index (earlier occluders, geometric fill) are no face parts.
+        ambient, skin = _scene_temperatures(image, mask, self.ignore_index)
         skin = max(skin, ambient + MIN_SPAN)
-        face = locate_face(image, mask, self.eye_label, ambient, skin)
+        face = locate_face(image, mask, self.eye_label, ambient, skin, self.ignore_index)
         scene = _families.Scene(image.shape, ambient, skin, face)
         prob = None if self.weights is None else np.asarray(self.weights) / sum(self.weights)
         objects = []

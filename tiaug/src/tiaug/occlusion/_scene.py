@@ -7,6 +7,7 @@ import numpy as np
 
 from .._validation import check_image, check_mask
 from . import _shapes as shapes_
+from ._format import _check_ignore_index
 
 # Percentiles are taken on every k-th row and column so that at most this many pixels are read.
 _SAMPLE = 1 << 12
@@ -22,7 +23,7 @@ EYE_DISTANCE = 0.33
 EYE_HEIGHT = 0.05
 
 
-def scene_temperatures(image, mask=None):
+def scene_temperatures(image, mask=None, ignore_index=None):
     """Robust estimates of a thermal frame's ambient and skin temperatures in °C.
 
     Parameters
@@ -30,8 +31,11 @@ def scene_temperatures(image, mask=None):
     image : ndarray of float32 or float64, shape (H, W)
         Temperatures in °C.
     mask : ndarray of int, shape (H, W), optional
-        Class labels, 0 = background. When it labels any face pixels, skin is their median and
-        ambient the 25th percentile of the background pixels.
+        Class labels, 0 = background, any other label a face part. When it labels any face
+        pixels, skin is their median and ambient the 25th percentile of the background pixels.
+    ignore_index : int, optional
+        Label of pixels that are neither (e.g. 255 under occluders or outside a rotated frame);
+        they are left out of both estimates.
 
     Returns
     -------
@@ -45,7 +49,8 @@ def scene_temperatures(image, mask=None):
     Raises
     ------
     TypeError
-        If `image` is not a float array or `mask` not an integer array.
+        If `image` is not a float array, `mask` not an integer array or `ignore_index` not an
+        int.
     ValueError
         If `image` is not a finite 2-D frame or `mask` has another shape.
 
@@ -68,7 +73,9 @@ def scene_temperatures(image, mask=None):
     """
     image = check_image(image)
     mask = check_mask(mask, image.shape)
-    return _scene_temperatures(image, mask)
+    if ignore_index is not None:
+        ignore_index = _check_ignore_index(ignore_index)
+    return _scene_temperatures(image, mask, ignore_index)
 
 
 def _step(size, budget):
@@ -76,14 +83,22 @@ def _step(size, budget):
     return max(1, int(np.ceil(np.sqrt(size / budget))))
 
 
-def _scene_temperatures(image, mask):
+def _face_labels(mask, ignore_index):
+    """Pixels labelled as a face part (neither background nor `ignore_index`)."""
+    face = mask != 0
+    if ignore_index is not None:
+        face &= mask != ignore_index
+    return face
+
+
+def _scene_temperatures(image, mask, ignore_index=None):
     step = _step(image.size, _SAMPLE)
     image = image[::step, ::step]
     mask = None if mask is None else mask[::step, ::step]
     if mask is not None:
-        face = mask != 0
+        face = _face_labels(mask, ignore_index)
         if face.any():
-            background = image[~face]
+            background = image[mask == 0]
             skin = float(np.median(image[face]))
             ambient = float(np.percentile(background if background.size else image,
                                           _AMBIENT_PCT))
@@ -126,7 +141,7 @@ def _frame(centre, up, size):
     return Face(centre, up, right, float(size), eyes)
 
 
-def locate_face(image, mask, eye_label, ambient, skin):
+def locate_face(image, mask, eye_label, ambient, skin, ignore_index=None):
     """The face in this frame, from the labels where they allow it, else from the temperatures.
 
     With two labelled eyes: their distance sets the size (interpupillary distance ~1/3 of the face
@@ -142,7 +157,7 @@ def locate_face(image, mask, eye_label, ambient, skin):
         step = _step(mask.size, _LABEL_SAMPLE)
         grid = mask[::step, ::step]
         eyes = shapes_.eye_centres(grid, eye_label)
-        rows, cols = np.nonzero(grid != 0)
+        rows, cols = np.nonzero(_face_labels(grid, ignore_index))
         rows, cols = rows * step, cols * step
         if eyes is not None:
             e1, e2 = eyes[0] * step, eyes[1] * step
