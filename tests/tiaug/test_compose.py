@@ -196,28 +196,48 @@ def test_pickle_keeps_behaviour():
         assert repr(copy) == repr(aug)
 
 
-def test_tiaug_is_the_papers_pipeline():
+def test_tiaug_defaults_keep_faces_upright():
     aug = TiAug()
     kinds = [type(t) for t in aug.transforms]
-    assert kinds == [HorizontalFlip, VerticalFlip, Rotate, RandomScale, GaussianBlur,
-                     ThermalOcclusion, NETDNoise]
-    assert [t.p for t in aug.transforms] == [0.5, 0.5, 1.0, 1.0, 0.5, 0.5, 0.5]
-    flip_h, flip_v, rot, resize, blur, occlusion, noise = aug.transforms
-    assert rot.angle == (-30.0, 30.0) and resize.scale == (0.5, 2.0)
+    assert kinds == [HorizontalFlip, Rotate, RandomScale, GaussianBlur, ThermalOcclusion,
+                     NETDNoise]
+    assert [t.p for t in aug.transforms] == [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    flip_h, rot, resize, blur, occlusion, noise = aug.transforms
+    assert rot.angle == (-10.0, 10.0) and resize.scale == (0.8, 1.25)
     assert resize.aspect == (0.9, 1.1) and blur.sigma == (1.0, 1.2)
     assert noise.netd == 0.1 and occlusion.label_policy == "keep"
     assert repr(aug) == (
         "TiAug(netd=0.1, temperature='any', label_policy='keep', ignore_index=255, "
-        "fill='edge', mask_fill=0, angle=(-30.0, 30.0), scale=(0.5, 2.0), size=None, p=1.0)")
+        "fill='edge', mask_fill=0, angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, "
+        "vflip=False, size=None, p=1.0)")
+
+
+def test_tiaug_paper_is_the_papers_pipeline():
+    aug = TiAug.paper()
+    kinds = [type(t) for t in aug.transforms]
+    assert kinds == [HorizontalFlip, VerticalFlip, Rotate, RandomScale, GaussianBlur,
+                     ThermalOcclusion, NETDNoise]
+    assert [t.p for t in aug.transforms] == [0.5, 0.5, 1.0, 1.0, 0.5, 0.5, 0.5]
+    _, _, rot, resize, _, _, _ = aug.transforms
+    assert rot.angle == (-30.0, 30.0) and resize.scale == (0.5, 2.0)
+    assert type(aug) is TiAug and TiAug.paper(angle=(0, 360)).angle == (0.0, 360.0)
+    image, mask = face()
+    out = aug(image=image, mask=mask, rng=5)
+    again = aug.replay(out["params"], image=image, mask=mask)
+    np.testing.assert_array_equal(out["image"], again["image"])
+    with pytest.raises(TypeError, match="vflip must be True or False, got 1"):
+        TiAug(vflip=1)
 
 
 def test_tiaug_forwards_its_knobs():
     aug = TiAug(netd=0.05, temperature=(40, 60), label_policy="ignore", ignore_index=99,
-                fill=20.0, mask_fill=99, angle=(0, 360), scale=1.0, size=(24, 32))
-    _, _, rot, resize, _, occlusion, noise = aug.transforms
+                fill=20.0, mask_fill=99, angle=(0, 360), scale=1.0, p_geometry=1.0,
+                size=(24, 32))
+    _, rot, resize, _, occlusion, noise = aug.transforms
     assert noise.netd == 0.05 and occlusion.temperature == (40.0, 60.0)
     assert occlusion.ignore_index == 99 and rot.fill == resize.fill == 20.0
     assert rot.mask_fill == resize.mask_fill == 99 and rot.angle == (0.0, 360.0)
+    assert rot.p == resize.p == 1.0
     image, mask = face()
     out = aug(image=image, mask=mask, rng=0)
     assert out["image"].shape == out["mask"].shape == (24, 32)

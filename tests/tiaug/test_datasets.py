@@ -69,8 +69,35 @@ def test_physical_temperatures(default_frames):
         assert np.median(background) < np.median(face) - 5.0
         assert 32.0 < np.median(face) < 35.0
         eyes = image[labels == 3]
-        assert np.median(eyes) > np.median(face) + 0.5  # warm periorbital region
+        assert eyes.max() > np.median(face) + 1.0  # the inner canthus, near core temperature
+        assert np.median(eyes) < eyes.max() - 0.4  # the ocular surface is cooler (tear film)
         assert 35.0 < eyes.max() < 36.9  # inner eye corners near core temperature
+
+
+def test_landmark_labels_are_convex_hulls(default_frames):
+    from skimage.morphology import convex_hull_image
+
+    for _, labels in default_frames:
+        # Chin = hull of the jaw line, painted first: inside its hull only the classes painted
+        # after it (mouth, eyes, nose) may replace it, and it reaches up to the eyes.
+        hull = convex_hull_image(labels == 1)
+        assert set(np.unique(labels[hull])) <= {0, 1, 2, 3, 5}
+        assert (labels[hull] == 0).mean() < 0.02  # pixel centres on the hull's edge only
+        assert (labels[hull] == 1).mean() > 0.85
+        assert hull[labels == 2].all()
+        eye_row = np.argwhere(labels == 3)[:, 0].mean()
+        assert np.argwhere(labels == 1)[:, 0].min() < eye_row + 0.1 * labels.shape[0]
+
+
+def test_class_fractions_of_the_landmark_labelling():
+    data = synthetic_faces(16, (128, 160), subjects=range(8), rng=0)
+    fractions = np.bincount(data.labels.ravel(), minlength=6) / data.labels.size
+    # Documented in tiaug.datasets: chin ~12 %, nose ~0.7 %, mouth ~0.6 %, brows ~0.4 %, eyes ~0.3 %.
+    assert 0.08 < fractions[1] < 0.16
+    assert (0.002 < fractions[2:]).all() and (fractions[2:] < 0.012).all()
+    old = synthetic_faces(16, (128, 160), subjects=range(8), labelling="anatomical", rng=0)
+    assert np.bincount(old.labels.ravel(), minlength=6)[1] / old.labels.size < 0.04
+    np.testing.assert_array_equal(old.images, data.images)  # the labelling changes labels only
 
 
 def _centroid(labels, value):
@@ -97,7 +124,9 @@ def test_nose_tip_cooler_than_cheeks(default_frames):
 def test_noise_level():
     # Sensor noise: neighbouring background pixels differ by about sqrt(2) * NOISE_STD.
     image, labels = make_face(SHAPE, rng=2)
-    diff = np.diff(image, axis=1)[(labels[:, 1:] == 0) & (labels[:, :-1] == 0)][:2000]
+    wall = image[:24, :40]  # the top-left corner of a face close-up shows the room
+    assert (labels[:24, :40] == 0).all()
+    diff = np.diff(wall, axis=1)
     assert 0.5 * datasets.NOISE_STD < diff.std() < 2.0 * datasets.NOISE_STD
 
 
@@ -145,6 +174,8 @@ def test_subject_split_every_set_gets_a_subject():
         (dict(subject=-1), ValueError, "subject must be a non-negative int subject id, got -1"),
         (dict(subject=1.5), TypeError, "subject must be a non-negative int subject id, got float"),
         (dict(rng="seed"), TypeError, "rng must be None, a non-negative int seed"),
+        (dict(labelling="hull"), ValueError,
+         "labelling must be one of 'landmarks', 'anatomical', got 'hull'"),
     ],
 )
 def test_make_face_errors(kwargs, error, match):

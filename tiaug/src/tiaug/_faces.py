@@ -14,6 +14,7 @@ import numpy as np
 # Sensor noise of a cooled / good uncooled LWIR camera (NETD about 50 mK), added last.
 NOISE_STD = 0.05
 CLASS_NAMES = ("background", "chin", "mouth", "eyes", "eyebrows", "nose")
+LABELLINGS = ("landmarks", "anatomical")
 _SALT = 0x7E1A_F0CE  # keeps subject identities independent of frame seeds that use the same int
 
 
@@ -26,21 +27,22 @@ def identity(rng):
         top=u(1.45, 1.6),  # crown height above the eyes
         chin=u(1.45, 1.7),  # chin depth below the eyes
         jaw=u(1.6, 2.4),  # outline exponent of the lower face: small = pointed jaw
-        eye_sep=u(0.38, 0.46),
+        eye_sep=u(0.44, 0.5),
         eye_v=u(-0.06, 0.04),
-        eye_w=u(0.34, 0.4),
-        eye_h=u(0.11, 0.15),
+        eye_w=u(0.42, 0.48),
+        eye_h=u(0.13, 0.17),
         brow_gap=u(0.2, 0.27),
-        brow_arch=u(0.02, 0.06),
+        brow_arch=u(0.05, 0.1),
         brow_thick=u(0.09, 0.13),
         nose_tip=u(0.5, 0.62),
         nose_w=u(0.2, 0.26),
         mouth_v=u(0.92, 1.04),
-        mouth_w=u(0.28, 0.36),
-        lip_h=u(0.07, 0.1),
+        mouth_w=u(0.33, 0.4),
+        lip_h=u(0.09, 0.12),
         # Skin 33.3-34.6 °C; inner eye corners (medial canthi) track core temperature: 35.6-36.4 °C.
         skin=u(33.3, 34.6),
         canthus=u(35.6, 36.4),
+        cornea_drop=u(1.0, 2.0),
         nose_drop=u(1.5, 4.0),  # nose-tip cooling below skin: the nose is the face's cold spot
         hairline=-2.0 if bald else u(-1.25, -0.95),
         hair_side=u(0.3, 1.0),  # how far hair comes down at the temples
@@ -142,7 +144,17 @@ def landmarks(ident, fr):
 
     # Chin: enclosed by the lower jaw line (points 5..11) and the lower lip, right corner to left.
     chin = np.concatenate([jaw[5:12], mouth[6:], mouth[:1]])
-    return dict(jaw=jaw, eyes=eyes, brows=brows, nose=nose, mouth=mouth, chin=chin,
+    # The 68-point groups (iBUG order): jaw 0-16, brows 17-26 (5 along each brow's centre line),
+    # nose 27-35 (4 down the bridge, 5 along the base), eyes 36-47 (6 each), mouth 48-59 (outer lip).
+    tip_v, base_v = ident["nose_tip"], ident["nose_tip"] + 0.08
+    bridge = np.stack([_project(np.zeros(4), np.linspace(0.05, 0.35, 4), yaw),
+                       np.linspace(ident["eye_v"], tip_v, 4)], 1)
+    bu = np.array([-0.8, -0.45, 0.0, 0.45, 0.8]) * ident["nose_w"]
+    nbase = np.stack([_project(bu, np.array([0.15, 0.25, 0.3, 0.25, 0.15]), yaw),
+                      base_v - np.array([0.03, 0.0, -0.01, 0.0, 0.03])], 1)
+    groups = dict(jaw=jaw, brows=[b[:5] + [0.0, 0.5 * ident["brow_thick"]] for b in brows],
+                  nose=np.concatenate([bridge, nbase]), eyes=eyes, mouth=mouth)
+    return dict(jaw=jaw, eyes=eyes, brows=brows, nose=nose, mouth=mouth, chin=chin, groups=groups,
                 nose_tip=np.array([_project(0.0, 0.35, yaw), tip]),
                 mouth_centre=np.array([_project(0.0, 0.2, yaw), mv]))
 
@@ -177,6 +189,13 @@ class _Canvas:
         """Slices of the pixel box within `radius` face units of `point` (may be empty)."""
         u, v = point
         return self.box(u - radius, u + radius, v - radius, v + radius)
+
+    def fill(self, image, points, target, weight=1.0):
+        """Blend the pixels inside the face-unit polygon `points` towards `target` °C."""
+        from skimage.draw import polygon
+
+        rr, cc = polygon(*self.to_pixels(points), shape=self.shape)
+        image[rr, cc] += np.float32(weight) * (np.float32(target) - image[rr, cc])
 
     def paint(self, image, point, su, sv, target, weight=1.0):
         """Blend `image` towards `target` °C with a Gaussian weight (peak `weight`) at `point`."""
@@ -216,13 +235,15 @@ def _alpha(distance, scale):
     return np.minimum(np.maximum(np.float32(0.5) - distance * np.float32(scale), 0), 1)
 
 
-def render(shape, ident, fr, rng):
-    """Temperatures (float32 °C) and uint8 labels of one frame."""
+def render(shape, ident, fr, rng, labelling="landmarks"):
+    """Temperatures (float32 °C) and uint8 labels of one frame (see LABELLINGS)."""
     from skimage.draw import polygon
 
     H, W = shape
-    scale = 0.19 * min(H, W) * ident["head_scale"] * fr["zoom"]
-    centre = (H * (0.42 + fr["shift"][0]), W * (0.5 + fr["shift"][1]))
+    # Close-up framing as in a face crop: the face (2 units wide) spans about 45 % of the width
+    # of a 4:5 frame, brows to chin about 70 % of its height.
+    scale = 0.27 * min(H, W) * ident["head_scale"] * fr["zoom"]
+    centre = (H * (0.4 + fr["shift"][0]), W * (0.5 + fr["shift"][1]))
     cv = _Canvas(shape, scale, centre, fr["roll"])
     U, V = cv.U, cv.V
     lm = landmarks(ident, fr)
@@ -279,14 +300,20 @@ def render(shape, ident, fr, rng):
 
     # Facial features, painted towards their own temperatures.
     canthus = ident["canthus"] + 0.5 * (fr["skin"] - ident["skin"])
-    for eye, brow in zip(lm["eyes"], lm["brows"], strict=True):
+    for eye, brow, brow_hull in zip(lm["eyes"], lm["brows"], lm["groups"]["brows"],
+                                    strict=True):
         centre_pt = eye.mean(0)
         cv.paint(image, centre_pt, 0.2, 0.15, canthus - 1.0, 0.8)  # periorbital region
         cv.paint(image, centre_pt, 0.45 * ident["eye_w"], 0.6 * ident["eye_h"], canthus - 0.5)
+        # The open eye: the ocular surface, cooled by tear evaporation, reads 1-2 °C below the
+        # inner canthus (about 34.5-35 °C), a cool spot inside the warm periorbital ring.
+        cv.fill(image, eye, canthus - ident["cornea_drop"], 0.9)
         inner = eye[3] + np.array([0.015 * np.sign(-eye[3, 0]), 0.005])
         cv.paint(image, inner, 0.045, 0.035, canthus)
-        for p in brow[1:4]:  # hair of the eyebrows insulates the skin beneath
+        # The hair of the eyebrows insulates the skin beneath.
+        for p in brow[1:4]:
             cv.paint(image, p + [0, 0.03], 0.08, 0.035, skin - 0.8, 0.8)
+        cv.fill(image, _hull(brow_hull), skin - 1.0, 0.7)
     tip, nw = lm["nose_tip"], ident["nose_w"]
     nose_t = skin - ident["nose_drop"] * fr["breath"]
     cv.paint(image, (tip[0], 0.5 * (ident["eye_v"] + tip[1])), 0.07, 0.2, skin - 0.4, 0.7)
@@ -312,9 +339,23 @@ def render(shape, ident, fr, rng):
     image += rng.standard_normal(shape, dtype=np.float32) * f32(NOISE_STD)
 
     labels = np.zeros(shape, dtype=np.uint8)
-    regions = [(1, lm["chin"]), (5, lm["nose"]), (2, lm["mouth"]),
-               *((3, e) for e in lm["eyes"]), *((4, b) for b in lm["brows"])]
+    if labelling == "landmarks":
+        # The paper's masks: the filled convex hull of each 68-point group, painted in this order.
+        g = lm["groups"]
+        regions = [(1, _hull(g["jaw"])), (2, _hull(g["mouth"])),
+                   *((3, _hull(e)) for e in g["eyes"]), *((4, _hull(b)) for b in g["brows"]),
+                   (5, _hull(g["nose"]))]
+    else:
+        regions = [(1, lm["chin"]), (5, lm["nose"]), (2, lm["mouth"]),
+                   *((3, e) for e in lm["eyes"]), *((4, b) for b in lm["brows"])]
     for value, pts in regions:
         rr, cc = polygon(*cv.to_pixels(pts), shape=shape)
         labels[rr, cc] = value
     return image, labels
+
+
+def _hull(points):
+    """Vertices of the convex hull of 2-D `points`, in order."""
+    from scipy.spatial import ConvexHull
+
+    return points[ConvexHull(points).vertices]
