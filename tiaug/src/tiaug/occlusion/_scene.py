@@ -21,6 +21,10 @@ _SKIN_PCT = 85.0
 # interpupillary distance ~0.33 (63 mm of a ~190 mm face), eyes 0.05 above the centre.
 EYE_DISTANCE = 0.33
 EYE_HEIGHT = 0.05
+# Width of the warm region at its widest (cheekbones and ears), and how far those rows are above
+# the face's centre, in face heights.
+_WIDTH = 0.76
+_WIDE_ROWS_ABOVE = 0.035
 
 
 def scene_temperatures(image, mask=None, ignore_index=None):
@@ -147,8 +151,9 @@ def locate_face(image, mask, eye_label, ambient, skin, ignore_index=None):
     With two labelled eyes: their distance sets the size (interpupillary distance ~1/3 of the face
     height) and their line the orientation, up pointing away from the other labelled parts. With
     other labels only: upright, centred on them. Without labels: upright, on the warm pixels (within
-    a quarter of the ambient-to-skin span of skin, at most 42 °C), sized by their area; and when
-    nothing is warm, the middle of the frame at 60 % of its short side.
+    a quarter of the ambient-to-skin span of skin, at most 42 °C), placed and sized by the rows
+    where they are widest; and when nothing is warm, the middle of the frame at 60 % of its short
+    side.
     """
     height, width = image.shape
     if mask is not None:
@@ -178,13 +183,15 @@ def locate_face(image, mask, eye_label, ambient, skin, ignore_index=None):
     step = _step(image.size, _SAMPLE)
     small = image[::step, ::step]
     warm = (small >= skin - 0.25 * (skin - ambient)) & (small <= SKIN_MAX)
-    if skin > ambient and warm.sum() >= 4:
-        rows, cols = np.nonzero(warm)
-        # The warm region is the face (an ellipse of area ~0.6 h**2 for a face of height h) and
-        # the neck below it: together about h**2, with the face's centre at the region's 30th
-        # row percentile (calibrated on tiaug.datasets.make_face against the eye-based frame).
-        size = float(np.sqrt(warm.sum())) * step
+    widths = warm.sum(axis=1)
+    if skin > ambient and widths.max() >= 2:
+        # The warm region is the face (with the ears) over a narrower neck: its widest rows are
+        # at the cheekbones, where the face is ~0.76 of its height wide, just above the face's
+        # centre (both calibrated on tiaug.datasets.make_face against the eye-based frame).
+        wide = np.nonzero(widths >= 0.9 * widths.max())[0]
+        size = widths.max() * step / _WIDTH
         size = min(max(size, 0.2 * min(height, width)), 1.2 * min(height, width))
-        centre = (np.percentile(rows, 30.0) * step, np.median(cols) * step)
+        cols = np.nonzero(warm[wide])[1]
+        centre = (wide.mean() * step + _WIDE_ROWS_ABOVE * size, np.median(cols) * step)
         return _frame(centre, (-1.0, 0.0), size)
     return _frame(((height - 1) / 2, (width - 1) / 2), (-1.0, 0.0), 0.6 * min(height, width))
