@@ -310,8 +310,8 @@ def main():
 
     # The occluder families, alone (applied on every frame) and in the preset in place of
     # ThermalOcclusion at the same probability.
-    families = list(TiAug().transforms)
-    families[5] = RandomOccluders(p=families[5].p)
+    families = [RandomOccluders(p=t.p) if isinstance(t, ThermalOcclusion) else t
+                for t in TiAug().transforms]
     alone, with_families = time_per_frame(
         [tiaug_fn(RandomOccluders()), tiaug_fn(Compose(families))], frames, args.repeats, clock)
     print(f"RandomOccluders (every family, 1-2 objects, p=1): {alone:.2f} ms/frame; "
