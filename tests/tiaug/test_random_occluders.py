@@ -343,6 +343,17 @@ def test_sizes_do_not_depend_on_the_resolution(family):
     assert abs(np.mean(small) - np.mean(large)) <= tolerance * np.mean(large)
 
 
+@pytest.mark.parametrize("shape", [(2, 2), (3, 17), (40, 5), (33, 33)])
+@pytest.mark.parametrize("level", [-40.0, 30.0, 200.0])
+def test_any_frame_size_and_temperature(shape, level):
+    # Tiny, thin, uniform, freezing or very hot frames: every family still draws and composites.
+    temps = np.full(shape, level, np.float32)
+    temps[0, 0] += 3.0
+    for seed in range(3):
+        out = RandomOccluders(count=4)(image=temps, rng=seed)
+        assert out["image"].shape == shape and np.isfinite(out["image"]).all()
+
+
 # --------------------------------------------------------------------------- labels, errors
 
 

@@ -1,4 +1,6 @@
-"""Synthetic occluders hotter and colder than the face, and real ones: eyeglasses, a cup, a hand.
+"""Synthetic occluders hotter and colder than the face, real ones (eyeglasses, a cup, a hand), and
+the occluder families of :class:`tiaug.RandomOccluders` (:data:`tiaug.occlusion.FAMILIES`),
+whose temperatures follow the scene (:func:`tiaug.occlusion.scene_temperatures`).
 
 An *occluder* is a plain dict: a list of shapes drawn at one temperature (optionally a linear
 gradient along an axis). The functional layer rasterises and applies explicit occluders
