@@ -13,9 +13,11 @@ from scipy import ndimage
 import tiaug
 from tiaug import Compose, NETDNoise, RandomOccluders
 from tiaug._kernels.composite import footprint, shade
+from tiaug._kernels.occlusion import rasterise
 from tiaug.datasets import make_face
 from tiaug.occlusion import FAMILIES, draw_occluders, scene_temperatures
 from tiaug.occlusion._families import class_range
+from tiaug.occlusion._format import _pack
 
 DTYPES = [np.float32, np.float64]
 CONTACT = ("hand", "glasses", "mask", "scarf", "phone")
@@ -35,14 +37,16 @@ def coverage(shape, part):
 
 
 def field_values(shape, part):
-    """The part's clamped temperature field at every pixel of the frame."""
+    """The part's clamped temperature field at every pixel of its bounding box (the kernel's
+    texture sampling grid starts at the box's corner), zero elsewhere."""
     f = part["field"]
     (ar, ac), (br, bc) = f["axis"]
     len2 = (br - ar) ** 2 + (bc - ac) ** 2
+    r0, c0, buf = rasterise(*shape, *_pack(part))
     cover, premult = np.zeros(shape), np.zeros(shape)
     with np.errstate(over="ignore"):
-        shade(cover, premult, 0, 0, 0, 0, np.ones(shape, bool), 1.0, ar, ac, (br - ar) / len2,
-              (bc - ac) / len2, np.array(f["profile"], float),
+        shade(cover, premult, 0, 0, r0, c0, np.ones(buf.shape, bool), 1.0, ar, ac,
+              (br - ar) / len2, (bc - ac) / len2, np.array(f["profile"], float),
               np.array(f["bumps"], float).reshape(-1, 6), np.array(f["texture"], float),
               f["seed"], *f["range"])
     return premult

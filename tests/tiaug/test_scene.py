@@ -2,10 +2,13 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tiaug.datasets import make_face
 from tiaug.occlusion import scene_temperatures
-from tiaug.occlusion._scene import SKIN_MAX, locate_face
+from tiaug.occlusion._scene import SKIN_MAX, _eye_centres, locate_face
+from tiaug.occlusion._shapes import eye_centres
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -97,3 +100,18 @@ def test_face_without_eyes_or_warmth():
     middle = locate_face(temps, None, 3, 25.0, 29.0)
     np.testing.assert_allclose(middle.centre, [19.5, 29.5])
     assert middle.size == pytest.approx(0.6 * 40)
+
+
+@given(seed=st.integers(0, 2**32 - 1), tilt=st.floats(-1.2, 1.2))
+def test_eye_split_matches_the_eigenvector_split(seed, tilt):
+    rng = np.random.default_rng(seed)
+    labels = np.zeros((48, 64), np.uint8)
+    centre, half = np.array([24.0, 32.0]), 14.0 * np.array([np.sin(tilt), np.cos(tilt)])
+    for eye in (centre - half, centre + half):
+        pts = eye + rng.normal(0.0, 2.0, (30, 2))
+        labels[tuple(np.clip(np.round(pts), 0, [47, 63]).astype(int).T)] = 3
+    ours, reference = _eye_centres(labels, 3), eye_centres(labels, 3)
+    assert (ours is None) == (reference is None)
+    if ours is not None:
+        got = sorted(map(tuple, ours))
+        np.testing.assert_allclose(got, sorted(map(tuple, reference)))
