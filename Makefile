@@ -18,7 +18,9 @@ env: $(STAMP)
 demo: env
 	$(BIN)/python examples/demo.py --out demo-output
 
+# Lint, then the test suite and every docstring example of both packages (pyproject.toml).
 test: env
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Pure-Python run of every numba kernel, for line coverage of the kernels themselves.

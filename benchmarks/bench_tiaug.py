@@ -258,7 +258,8 @@ def header():
             cpu = next(line.split(":", 1)[1].strip() for line in f if "model name" in line)
     except (OSError, StopIteration):
         pass
-    print(f"machine: {cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}")
+    print(f"machine: {cpu}, {os.cpu_count()} logical CPUs, "
+          f"{platform.system()} {platform.release()}")
     print(f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
           f"numba {numba.__version__}, albumentations {A.__version__}, opencv {cv2.__version__}, "
           f"tiaug {tiaug.__version__}")

@@ -30,6 +30,23 @@ def faces():
 
 
 # ---------------------------------------------------------------- the tiny study
+def test_stopped_study_resumes_with_the_finished_runs(tmp_path, monkeypatch):
+    cfg = validation.CONFIGS["tiny"]
+    validation.main(["--tiny", "--out", str(tmp_path), "--no-progress", "--regimes", "geometric"])
+    before = (tmp_path / "runs" / "geometric_seed0_it4.json").read_text()
+    trained = []
+    original = validation._one_run
+    monkeypatch.setattr(validation, "_one_run",
+                        lambda *job, **kw: trained.append(job) or original(*job, **kw))
+    validation.main(["--tiny", "--out", str(tmp_path), "--no-progress",
+                     "--regimes", "geometric", "tiaug"])
+    assert sorted(trained) == [("tiaug", 0, 2), ("tiaug", 0, 4)]
+    assert (tmp_path / "runs" / "geometric_seed0_it4.json").read_text() == before
+    # Another configuration does not reuse them.
+    assert validation._load_run(tmp_path / "runs", "geometric_seed0_it4",
+                                validation._fingerprint(validation.replace(cfg, lr=1.0))) is None
+
+
 def test_tiny_study_writes_complete_results(tmp_path, capsys):
     validation.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
     printed = capsys.readouterr().out
@@ -46,8 +63,17 @@ def test_tiny_study_writes_complete_results(tmp_path, capsys):
     assert 0 < data["occluded_fraction"]["heldout_occluders"] < 1
     assert data["occluded_fraction"]["clean"] == 0
 
-    assert sorted((r["regime"], r["seed"]) for r in result["runs"]) == sorted(
-        (regime, 0) for regime in validation.REGIMES)
+    assert sorted((r["regime"], r["seed"], r["iterations"]) for r in result["runs"]) == sorted(
+        (regime, 0, n) for regime in validation.REGIMES for n in (2, 4))
+    # Convergence: the same runs at half and at the full schedule, clean mIoU in points.
+    assert set(result["convergence"]) == set(validation.REGIMES)
+    for regime, conv in result["convergence"].items():
+        assert conv["iterations"] == [2, 4]
+        full = [r for r in result["runs"] if r["regime"] == regime and r["iterations"] == 4]
+        assert conv["clean_miou"][1] == pytest.approx(
+            100 * full[0]["results"]["clean"]["amodal"]["miou"])
+    assert sorted(p.name for p in (tmp_path / "runs").glob("*.json")) == sorted(
+        f"{regime}_seed0_it{n}.json" for regime in validation.REGIMES for n in (2, 4))
     for run in result["runs"]:
         assert set(run["results"]) == {*validation.TEST_SETS, "validation"}
         assert set(run["results"]["heldout_occluders"]) == set(validation.SCORINGS)
@@ -74,6 +100,7 @@ def test_tiny_study_writes_complete_results(tmp_path, capsys):
 
     rst = (tmp_path / "validation_table.rst").read_text()
     assert ".. list-table:: mIoU incl. background" in rst and "Findings" in rst
+    assert ".. list-table:: Convergence" in rst
     with np.load(tmp_path / "validation_confusion.npz") as cms:
         assert cms["clean/amodal/geometric"].shape == (1, data["test_frames"], 6, 6)
     assert (tmp_path / "validation_examples.png").stat().st_size > 0

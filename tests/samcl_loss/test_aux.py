@@ -53,3 +53,13 @@ def test_zero_input_gives_zero_output():
 def test_bad_parameters(args, exc, match):
     with pytest.raises(exc, match=match):
         AuxiliaryNetwork(*args)
+
+
+def test_default_mode_matches_samcl_loss():
+    import inspect
+
+    from samcl_loss import SAMCLLoss
+
+    default = inspect.signature(AuxiliaryNetwork).parameters["mode"].default
+    assert default == inspect.signature(SAMCLLoss).parameters["aux"].default == "frozen"
+    assert AuxiliaryNetwork(3, 2).mode == SAMCLLoss(3).aux.mode == "frozen"

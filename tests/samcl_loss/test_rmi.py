@@ -208,9 +208,55 @@ def test_bad_input(logits, target, exc, match):
         RMILoss(3)(logits, target)
 
 
+def slow_per_sample(logits, target, num_classes, ignore_index=255):
+    """Sample n: bce_n / (mean valid pixels per sample) * 0.5 + its RMI term * 0.5."""
+    valid = target != ignore_index
+    mean_valid = max(int(valid.sum()), 1) / target.shape[0]
+    losses = []
+    for b in range(target.shape[0]):
+        alone = slow_rmi_loss(logits[b:b + 1], target[b:b + 1], num_classes, bce_weight=1.0,
+                              rmi_weight=0.0) * max(int(valid[b].sum()), 1)
+        rmi = slow_rmi_loss(logits[b:b + 1], target[b:b + 1], num_classes, bce_weight=0.0,
+                            rmi_weight=1.0)
+        losses.append(0.5 * alone / mean_valid + 0.5 * rmi)
+    return losses
+
+
+@pytest.mark.parametrize("ignore_frac", [0.0, 0.3])
+def test_reduction_like_torch_losses(ignore_frac):
+    logits, target = make_inputs(n=3, ignore_frac=ignore_frac)
+    target[2, :4] = 255  # samples with different numbers of valid pixels
+    mean = RMILoss(3)(logits, target)
+    none = RMILoss(3, reduction="none")(logits, target)
+    total = RMILoss(3, reduction="sum")(logits, target)
+    assert none.shape == (3,) and none.dtype == total.dtype == torch.float64
+    assert none.mean().item() == pytest.approx(mean.item(), rel=1e-12, abs=1e-12)
+    assert total.item() == pytest.approx(none.sum().item(), rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(none.numpy(), slow_per_sample(logits, target, 3), rtol=1e-9,
+                               atol=1e-9)
+
+
+def test_per_sample_losses_do_not_depend_on_the_batch_without_ignored_pixels():
+    logits, target = make_inputs(n=3)
+    none = RMILoss(3, reduction="none")(logits, target)
+    for b in range(3):
+        alone = RMILoss(3)(logits[b:b + 1], target[b:b + 1])
+        assert none[b].item() == pytest.approx(alone.item(), rel=1e-12, abs=1e-12)
+
+
+def test_per_sample_losses_have_per_sample_gradients():
+    logits, target = make_inputs(n=2)
+    logits.requires_grad_(True)
+    RMILoss(3, reduction="none")(logits, target)[1].backward()
+    assert logits.grad[0].abs().max() == 0 and logits.grad[1].abs().max() > 0
+    assert "reduction='none'" in repr(RMILoss(3, reduction="none"))
+
+
 @pytest.mark.parametrize(
     "kwargs, exc, match",
     [
+        (dict(num_classes=3, reduction="avg"), ValueError,
+         "reduction must be one of 'mean', 'sum', 'none', got 'avg'"),
         (dict(num_classes=0), ValueError, "num_classes must be an int >= 1"),
         (dict(num_classes=2.0), TypeError, "num_classes must be an int"),
         (dict(num_classes=3, pool="median"), ValueError, "pool must be one of 'max', 'avg'"),

@@ -31,12 +31,16 @@ def separate_passes(loss_fn, logits, target, seed):
     for fa, fp, fn in zip(loss_fn.aux(a), loss_fn.aux(p), loss_fn.aux(n)):
         w = F.avg_pool2d(w, 3, 2, 1)
         for i in range(logits.shape[0]):
-            def dist(u, v):
-                num = (u[i] * v[i]).sum(0)
-                den = ((u[i] ** 2).sum(0) + 1e-6).sqrt() * ((v[i] ** 2).sum(0) + 1e-6).sqrt()
-                return ((1 - num / den) * w[i, 0]).sum() / w[i, 0].sum()
-            total[i] = total[i] + F.relu(dist(fa, fp) - dist(fa, fn) + m)
+            d_pos, d_neg = (_cosine(fa[i], f[i], w[i, 0]) for f in (fp, fn))
+            total[i] = total[i] + F.relu(d_pos - d_neg + m)
     return total
+
+
+def _cosine(u, v, weight):
+    """Weighted mean over pixels of 1 - cos(u, v); u, v (C, h, w), weight (h, w)."""
+    num = (u * v).sum(0)
+    den = ((u ** 2).sum(0) + 1e-6).sqrt() * ((v ** 2).sum(0) + 1e-6).sqrt()
+    return ((1 - num / den) * weight).sum() / weight.sum()
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -16,7 +16,7 @@ from tiaug import (
     TiAug,
     VerticalFlip,
 )
-from tiaug.geometry import warp
+from tiaug.geometry import GeometricTransform, warp
 
 
 def face(shape=(40, 48), dtype=np.float32):
@@ -275,3 +275,177 @@ def test_errors():
         TiAug(netd=-1)
     with pytest.raises(ValueError, match="label_policy must be one of"):
         TiAug(label_policy="drop")
+
+
+# ------------------------------------------------ one call path: public methods, occluded=
+
+
+class CentreOnLabel(GeometricTransform):
+    """A content-aware shift: moves the labelled region's centroid to the frame's centre, plus
+    a random jitter. It overrides ``sample`` (it needs the labels), so Compose does not fuse it."""
+
+    def sample(self, image, mask, rng):
+        rows, cols = np.nonzero(mask) if mask is not None else ((), ())
+        centre = ((image.shape[0] - 1) / 2, (image.shape[1] - 1) / 2)
+        if len(rows) == 0:
+            return {"shift": (0.0, 0.0)}
+        jitter = rng.uniform(-1.0, 1.0, 2)
+        return {"shift": (round(centre[0] - rows.mean() + jitter[0]),
+                          round(centre[1] - cols.mean() + jitter[1]))}
+
+    def affine(self, params, shape):
+        matrix = np.eye(3)
+        matrix[:2, 2] = params["shift"]
+        return matrix, tuple(shape)
+
+
+class RecordingShift(GeometricTransform):
+    """A shape-only shift that records the shapes it was sampled for."""
+
+    def __init__(self):
+        super().__init__()
+        self.shapes = []
+
+    def sample_geometry(self, shape, rng):
+        self.shapes.append(tuple(shape))
+        return {"shift": (float(rng.uniform(-2, 2)), float(rng.uniform(-2, 2)))}
+
+    def affine(self, params, shape):
+        matrix = np.eye(3)
+        matrix[:2, 2] = params["shift"]
+        return matrix, tuple(shape)
+
+
+def off_centre_face():
+    image, mask = face(shape=(40, 48))
+    return np.roll(image, (-6, -8), axis=(0, 1)), np.roll(mask, (-6, -8), axis=(0, 1))
+
+
+def test_content_aware_geometry_samples_the_same_inside_compose():
+    image, mask = off_centre_face()
+    shift = CentreOnLabel()
+    alone = shift(image=image, mask=mask, rng=0)
+    assert alone["params"]["shift"] != (0.0, 0.0)  # it did see the labels
+    inside = Compose([shift, Rotate(angle=0.0), NETDNoise(0.0)])(image=image, mask=mask, rng=0)
+    assert inside["params"]["transforms"][0] == alone["params"]
+    np.testing.assert_array_equal(inside["mask"], alone["mask"])
+    np.testing.assert_array_equal(inside["image"], alone["image"])
+
+
+def test_content_aware_geometry_sees_the_frame_an_earlier_transform_made():
+    image, mask = off_centre_face()
+    flip, shift = HorizontalFlip(), CentreOnLabel()
+    out = Compose([flip, shift])(image=image, mask=mask, rng=1)
+    by_hand = flip(image=image, mask=mask, rng=None)
+    expected = shift(image=by_hand["image"], mask=by_hand["mask"], rng=1)
+    assert out["params"]["transforms"][1] == expected["params"]
+    np.testing.assert_array_equal(out["mask"], expected["mask"])
+
+
+def test_shape_only_geometry_is_fused_and_sampled_with_the_running_shape():
+    image, mask = face()
+    shift = RecordingShift()
+    chain = [RandomScale(size=(30, 50)), shift, Rotate(angle=(5, 10))]
+    out = Compose(chain)(image=image, mask=mask, rng=3)
+    assert shift.shapes == [(30, 50)]
+    # Fused: one warp with the product matrix, the same draws as the transforms in turn.
+    matrix, shape = np.eye(3), image.shape
+    for t, p in zip(chain, out["params"]["transforms"], strict=True):
+        a, shape = t.affine(p, shape)
+        matrix = a @ matrix
+    np.testing.assert_array_equal(out["image"], warp(image, mask, None, matrix, shape, "edge",
+                                                      0)[0])
+    rng = np.random.default_rng(3)
+    by_hand = [t(image=np.zeros(s), rng=rng)["params"]
+               for t, s in zip(chain, [image.shape, (30, 50), (30, 50)], strict=True)]
+    assert by_hand == out["params"]["transforms"]
+
+
+class Spy(NETDNoise):
+    """Records how Compose reaches it: only through the public call and replay."""
+
+    def __init__(self):
+        super().__init__(netd=0.1)
+        self.calls = []
+
+    def __call__(self, **kwargs):
+        self.calls.append(("call", sorted(kwargs)))
+        return super().__call__(**kwargs)
+
+    def replay(self, params, **kwargs):
+        self.calls.append(("replay", sorted(kwargs)))
+        return super().replay(params, **kwargs)
+
+
+def test_compose_reaches_children_through_their_public_methods():
+    image, mask = face()
+    spy = Spy()
+    aug = Compose([ThermalOcclusion(), spy])
+    out = aug(image=image, mask=mask, rng=0)
+    aug.replay(out["params"], image=image, mask=mask)
+    keys = ["image", "mask", "occluded"]
+    assert spy.calls == [("call", keys + ["rng"]), ("replay", keys)]
+
+
+def test_occluded_chains_transforms_called_in_turn_like_compose():
+    image, mask = face(shape=(48, 48))
+    hot = ThermalOcclusion(temperature="hot", count=2)
+    turn = Rotate(angle=(90, 90))
+    cold = ThermalOcclusion(temperature="cold", count=2)
+    composed = Compose([hot, turn, cold])(image=image, mask=mask, rng=5)
+    rng = np.random.default_rng(5)
+    out = hot(image=image, mask=mask, rng=rng)
+    for t in (turn, cold):
+        out = t(image=out["image"], mask=out["mask"], occluded=out["occluded"], rng=rng)
+    for key in ("image", "mask", "occluded"):
+        np.testing.assert_array_equal(out[key], composed[key])
+    first = hot.replay(composed["params"]["transforms"][0], image=image)["occluded"]
+    assert (np.rot90(first) & ~cold.replay(composed["params"]["transforms"][2],
+                                           image=image)["occluded"]).any()
+
+
+def test_occluded_is_ored_carried_and_never_the_callers_array():
+    image, mask = face()
+    given = np.zeros(image.shape, bool)
+    given[:5, :7] = True
+    before = given.copy()
+    blurred = GaussianBlur()(image=image, occluded=given, rng=0)
+    np.testing.assert_array_equal(blurred["occluded"], given)
+    assert blurred["occluded"] is not given
+    flipped = HorizontalFlip()(image=image, occluded=given)
+    np.testing.assert_array_equal(flipped["occluded"], given[:, ::-1])
+    occ = ThermalOcclusion(count=1)
+    painted = occ(image=image, occluded=given, rng=2)
+    new = occ.replay(painted["params"], image=image)["occluded"]
+    np.testing.assert_array_equal(painted["occluded"], given | new)
+    again = occ.replay(painted["params"], image=image, occluded=given)
+    np.testing.assert_array_equal(again["occluded"], painted["occluded"])
+    np.testing.assert_array_equal(given, before)
+    skipped = TiAug(p=0.0)(image=image, occluded=given, rng=0)
+    np.testing.assert_array_equal(skipped["occluded"], given)
+    assert skipped["occluded"] is not given
+
+
+@pytest.mark.parametrize("t", [Rotate(), NETDNoise(), Compose([Rotate()])])
+def test_occluded_is_checked_like_mask(t):
+    image, _ = face()
+    with pytest.raises(TypeError, match=r"occluded must be a bool numpy.ndarray or None \(True "
+                                        r"at occluded pixels\), got dtype uint8"):
+        t(image=image, occluded=np.zeros(image.shape, np.uint8))
+    with pytest.raises(TypeError, match="occluded must be a bool numpy.ndarray or None .*got list"):
+        t(image=image, occluded=[[True]])
+    with pytest.raises(ValueError, match=r"occluded must have the image's shape \(40, 48\), "
+                                         r"got \(4, 4\)"):
+        t.replay({"applied": False}, image=image, occluded=np.zeros((4, 4), bool))
+
+
+def test_every_public_module_is_an_attribute_of_tiaug_without_importing_it():
+    import subprocess
+    import sys
+
+    code = ("import sys, tiaug\n"
+            "assert tiaug.geometry.GeometricTransform and tiaug.occlusion.Eyeglasses\n"
+            "assert tiaug.noise.add_noise and tiaug.blur.gaussian_blur and tiaug.compose.TiAug\n"
+            "assert {'geometry', 'occlusion'} <= set(dir(tiaug))\n"
+            "assert 'torch' not in sys.modules and 'albumentations' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

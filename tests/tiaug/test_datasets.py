@@ -92,7 +92,8 @@ def test_landmark_labels_are_convex_hulls(default_frames):
 def test_class_fractions_of_the_landmark_labelling():
     data = synthetic_faces(16, (128, 160), subjects=range(8), rng=0)
     fractions = np.bincount(data.labels.ravel(), minlength=6) / data.labels.size
-    # Documented in tiaug.datasets: chin ~12 %, nose ~0.7 %, mouth ~0.6 %, brows ~0.4 %, eyes ~0.3 %.
+    # Documented in tiaug.datasets: chin ~12 %, nose ~0.7 %, mouth ~0.6 %, brows ~0.4 %,
+    # eyes ~0.3 %.
     assert 0.08 < fractions[1] < 0.16
     assert (0.002 < fractions[2:]).all() and (fractions[2:] < 0.012).all()
     old = synthetic_faces(16, (128, 160), subjects=range(8), labelling="anatomical", rng=0)

@@ -52,19 +52,23 @@ frames = st.builds(
 )
 
 
+def pair(out):
+    return out["image"], out["mask"]
+
+
 # --- flips -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", FLOATS)
 def test_flips_are_exact_and_involutive(dtype):
     image, mask = frame(dtype=dtype), labels()
-    out, out_mask = hflip(image, mask)
+    out, out_mask = pair(hflip(image, mask=mask))
     np.testing.assert_array_equal(out, image[:, ::-1])
     np.testing.assert_array_equal(out_mask, mask[:, ::-1])
-    np.testing.assert_array_equal(hflip(out), image)
-    out, out_mask = vflip(image, mask)
+    np.testing.assert_array_equal(hflip(out)["image"], image)
+    out, out_mask = pair(vflip(image, mask=mask))
     np.testing.assert_array_equal(out, image[::-1])
     np.testing.assert_array_equal(out_mask, mask[::-1])
-    np.testing.assert_array_equal(vflip(out), image)
+    np.testing.assert_array_equal(vflip(out)["image"], image)
     assert out.dtype == dtype and out_mask.dtype == mask.dtype
 
 
@@ -85,21 +89,22 @@ def test_flip_apply_equals_warp_through_its_affine(flip):
 @pytest.mark.parametrize("turns", [1, 2, 3, -1])
 def test_quarter_turns_of_a_square_match_rot90(dtype, turns):
     image, mask = frame((13, 13), dtype), labels((13, 13))
-    out, out_mask = rotate(image, 90.0 * turns, mask=mask, fill=-100.0, mask_fill=9)
+    out, out_mask = pair(rotate(image, 90.0 * turns, mask=mask, fill=-100.0, mask_fill=9))
     np.testing.assert_array_equal(out, np.rot90(image, turns))
     np.testing.assert_array_equal(out_mask, np.rot90(mask, turns))
 
 
 @given(frames)
 def test_half_turn_matches_rot90_for_any_shape(image):
-    np.testing.assert_array_equal(rotate(image, 180.0), np.rot90(image, 2))
-    np.testing.assert_array_equal(rotate(image, -180.0, fill=0.0), np.rot90(image, 2))
+    np.testing.assert_array_equal(rotate(image, 180.0)["image"], np.rot90(image, 2))
+    np.testing.assert_array_equal(rotate(image, -180.0, fill=0.0)["image"],
+                                  np.rot90(image, 2))
 
 
 @given(frames)
 def test_rotation_by_zero_and_full_turns_is_identity(image):
     for angle in (0.0, 360.0, -720.0):
-        np.testing.assert_array_equal(rotate(image, angle), image)
+        np.testing.assert_array_equal(rotate(image, angle)["image"], image)
 
 
 def test_positive_angle_turns_counter_clockwise_like_skimage():
@@ -107,7 +112,7 @@ def test_positive_angle_turns_counter_clockwise_like_skimage():
 
     rows, cols = np.mgrid[0:31, 0:40]
     image = 30.0 + 0.1 * rows + 0.05 * cols + 0.01 * rows * cols / 10
-    ours = rotate(image, 23.0)
+    ours = rotate(image, 23.0)["image"]
     theirs = sk_rotate(image, 23.0, order=1, mode="edge", preserve_range=True)
     # Same centre, direction and bilinear weights: identical away from the frame border.
     np.testing.assert_allclose(ours[5:-5, 5:-5], theirs[5:-5, 5:-5], atol=1e-9)
@@ -115,7 +120,7 @@ def test_positive_angle_turns_counter_clockwise_like_skimage():
 
 def test_rotation_fills_corners_with_the_given_temperature_and_label():
     image, mask = np.full((20, 20), 30.0), np.full((20, 20), 1, np.uint8)
-    out, out_mask = rotate(image, 45.0, mask=mask, fill=-5.0, mask_fill=255)
+    out, out_mask = pair(rotate(image, 45.0, mask=mask, fill=-5.0, mask_fill=255))
     assert out[0, 0] == -5.0 and out_mask[0, 0] == 255
     assert out[10, 10] == 30.0 and out_mask[10, 10] == 1
     assert set(np.unique(out)) == {-5.0, 30.0}
@@ -124,7 +129,7 @@ def test_rotation_fills_corners_with_the_given_temperature_and_label():
 
 def test_edge_fill_keeps_temperatures_but_marks_labels_outside():
     image, mask = frame((20, 20)), labels((20, 20))
-    out, out_mask = rotate(image, 45.0, mask=mask, mask_fill=255)
+    out, out_mask = pair(rotate(image, 45.0, mask=mask, mask_fill=255))
     assert image.min() <= out[0, 0] <= image.max()
     assert out_mask[0, 0] == 255
 
@@ -132,7 +137,7 @@ def test_edge_fill_keeps_temperatures_but_marks_labels_outside():
 @given(frames, st.floats(-360.0, 360.0), st.sampled_from(["edge", -40.0, 60.0]))
 def test_rotation_never_overshoots_and_invents_no_labels(image, angle, fill):
     mask = labels(image.shape)
-    out, out_mask = rotate(image, angle, mask=mask, fill=fill, mask_fill=7)
+    out, out_mask = pair(rotate(image, angle, mask=mask, fill=fill, mask_fill=7))
     low, high = image.min(), image.max()
     if fill != "edge":
         low, high = min(low, fill), max(high, fill)
@@ -146,14 +151,15 @@ def test_rotation_never_overshoots_and_invents_no_labels(image, angle, fill):
 @given(frames)
 def test_scale_one_is_identity(image):
     mask = labels(image.shape)
-    out, out_mask = scale(image, 1.0, mask=mask, fill=-1.0)
+    out, out_mask = pair(scale(image, 1.0, mask=mask, fill=-1.0))
     np.testing.assert_array_equal(out, image)
     np.testing.assert_array_equal(out_mask, mask)
 
 
 def test_scale_one_into_a_larger_size_pads_centred_with_the_fill():
     image, mask = frame((6, 8)), labels((6, 8))
-    out, out_mask = scale(image, 1.0, size=(10, 14), mask=mask, fill=-3.0, mask_fill=200)
+    out, out_mask = pair(scale(image, 1.0, size=(10, 14), mask=mask, fill=-3.0,
+                                mask_fill=200))
     np.testing.assert_array_equal(out[2:8, 3:11], image)
     np.testing.assert_array_equal(out_mask[2:8, 3:11], mask)
     border = np.ones((10, 14), bool)
@@ -165,7 +171,7 @@ def test_scale_reproduces_a_linear_temperature_ramp():
     # Bilinear interpolation is exact on affine functions of the coordinates.
     rows, cols = np.mgrid[0:16, 0:20]
     image = 25.0 + 0.3 * rows - 0.2 * cols
-    out = scale(image, (2.0, 1.5), size=(12, 12))
+    out = scale(image, (2.0, 1.5), size=(12, 12))["image"]
     r, c = np.mgrid[0:12, 0:12]
     y = (r - 5.5) / 2.0 + 7.5
     x = (c - 5.5) / 1.5 + 9.5
@@ -174,7 +180,7 @@ def test_scale_reproduces_a_linear_temperature_ramp():
 
 def test_scale_down_maps_the_frame_to_a_centred_band():
     image = np.full((8, 8), 30.0)
-    out = scale(image, 0.5, fill=0.0)
+    out = scale(image, 0.5, fill=0.0)["image"]
     assert (out[2:6, 2:6] == 30.0).all()
     assert (out[:2] == 0.0).all() and (out[:, 6:] == 0.0).all()
 
@@ -194,7 +200,7 @@ def test_random_scale_draws_scale_and_aspect():
 def test_warp_affine_accepts_2x3_matrices_and_output_shape():
     image = frame((5, 6))
     shift = [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
-    out = warp_affine(image, shift, output_shape=(7, 6), fill=-9.0)
+    out = warp_affine(image, shift, output_shape=(7, 6), fill=-9.0)["image"]
     np.testing.assert_array_equal(out[1:6], image)
     assert (out[0] == -9.0).all() and (out[6] == -9.0).all()
 

@@ -64,7 +64,7 @@ def test_bound_holds_where_float32_rounding_would_break_it(value):
     # Near 1e6 a float32 ulp is 0.0625: most noisy values round past a 0.05 bound unless
     # they are stepped back toward the input.
     image = np.full((32, 32), value, np.float32)
-    out = add_noise(image, 0.05, rng=3)
+    out = add_noise(image, 0.05, rng=3)["image"]
     assert np.abs(out.astype(np.float64) - value).max() <= 0.05
     u = splitmix_uniform(7, image.size).reshape(image.shape)
     naive = (image.astype(np.float64) + 0.05 * (2 * u - 1)).astype(np.float32)
@@ -76,7 +76,7 @@ def test_noise_is_uniform_on_plus_minus_amplitude():
     from scipy import stats
 
     image = np.full((256, 256), 30.0)
-    noise = (add_noise(image, 0.08, rng=0) - 30.0).ravel() / 0.08
+    noise = (add_noise(image, 0.08, rng=0)["image"] - 30.0).ravel() / 0.08
     assert noise.min() < -0.999 and noise.max() > 0.999
     assert abs(noise.mean()) < 0.01
     assert stats.kstest(noise, stats.uniform(-1, 2).cdf).pvalue > 1e-3
@@ -131,10 +131,10 @@ def test_generator_rng_is_advanced():
 
 def test_zero_amplitude_and_non_contiguous_input():
     image = np.arange(60.0).reshape(6, 10)
-    np.testing.assert_array_equal(add_noise(image, 0.0, rng=0), image)
+    np.testing.assert_array_equal(add_noise(image, 0.0, rng=0)["image"], image)
     view = image[:, ::2]
-    out = add_noise(view, 0.5, rng=2)
-    np.testing.assert_array_equal(out, add_noise(view.copy(), 0.5, rng=2))
+    out = add_noise(view, 0.5, rng=2)["image"]
+    np.testing.assert_array_equal(out, add_noise(view.copy(), 0.5, rng=2)["image"])
     assert np.abs(out - view).max() <= 0.5
 
 

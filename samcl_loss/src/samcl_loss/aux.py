@@ -20,9 +20,10 @@ class AuxiliaryNetwork(nn.Module):
         Channels of the input and of every layer (>= 1).
     num_layers : int
         Number of layers, i.e. of down-scaled maps returned (>= 0).
-    mode : {"joint", "frozen"}
-        ``"frozen"``: a fixed 3x3 box filter with stride 2 per channel (anti-aliased
-        down-sampling of the class maps). No parameters or buffers; it cannot collapse.
+    mode : {"frozen", "joint"}, optional
+        ``"frozen"`` (default, as in `SAMCLLoss`): a fixed 3x3 box filter with stride 2 per
+        channel (anti-aliased down-sampling of the class maps). No parameters or buffers; it
+        cannot collapse.
         ``"joint"``: learnable 3x3 stride-2 convolutions mixing the classes, trained jointly
         with the segmenter on the same SAM-CL loss (cooperative, as in the paper). Each output
         channel's filter is normalised to unit L2 norm in every forward pass (a weight
@@ -44,7 +45,7 @@ class AuxiliaryNetwork(nn.Module):
     [(2, 6, 16, 20), (2, 6, 8, 10), (2, 6, 4, 5)]
     """
 
-    def __init__(self, num_classes, num_layers, mode="joint"):
+    def __init__(self, num_classes, num_layers, mode="frozen"):
         super().__init__()
         self.num_classes = check_int(num_classes, "num_classes", low=1)
         self.num_layers = check_int(num_layers, "num_layers", low=0)

@@ -126,6 +126,12 @@ class RMILoss(nn.Module):
         Label of pixels that carry no supervision; must lie outside [0, num_classes).
     bce_weight, rmi_weight : float, optional
         Non-negative weights of the two terms.
+    reduction : {"mean", "sum", "none"}, optional
+        As in torch's losses: ``"mean"`` (default) the loss described below, ``"none"`` the
+        (N,) per-sample losses, whose mean is the ``"mean"`` loss, ``"sum"`` their sum. Sample
+        ``n`` gets its own RMI term and its share of the BCE term: the BCE summed over its valid
+        pixels, divided by the batch's mean count of valid pixels per sample (its own count when
+        no pixel is ignored, so that per-sample losses do not depend on the rest of the batch).
 
     Notes
     -----
@@ -141,6 +147,16 @@ class RMILoss(nn.Module):
     The computation runs with autocast disabled, in float32 (float64 for float64 logits); the
     covariances, Cholesky factors and log-determinants always use float64, on CPU and CUDA.
 
+    Every call checks that `target` holds only labels in [0, C) or `ignore_index`: one reduction
+    over the target, and one copy of its one-element result to the host. On a GPU that copy
+    synchronises: the host waits until the GPU has finished the work queued so far (typically the
+    forward pass), so it cannot queue the backward pass ahead of the GPU. The cost is the time the
+    host would otherwise have run ahead, small when a step is dominated by GPU work, noticeable
+    for small models whose steps are bound by kernel-launch overhead. Under ``torch.compile`` the
+    check runs eagerly (one graph break). torch's own losses check labels inside a kernel instead
+    (no synchronisation, but an out-of-range label then aborts the CUDA context with a device-side
+    assert instead of a ``ValueError``).
+
     Examples
     --------
     >>> import torch
@@ -153,7 +169,7 @@ class RMILoss(nn.Module):
     """
 
     def __init__(self, num_classes, radius=3, pool="max", pool_size=3, stride=3,
-                 ignore_index=255, bce_weight=0.5, rmi_weight=0.5):
+                 ignore_index=255, bce_weight=0.5, rmi_weight=0.5, reduction="mean"):
         super().__init__()
         self.num_classes = check_int(num_classes, "num_classes", low=1)
         self.radius = check_int(radius, "radius", low=1)
@@ -163,12 +179,13 @@ class RMILoss(nn.Module):
         self.ignore_index = check_ignore_index(ignore_index, self.num_classes)
         self.bce_weight = check_float(bce_weight, "bce_weight")
         self.rmi_weight = check_float(rmi_weight, "rmi_weight")
+        self.reduction = check_choice(reduction, "reduction", ("mean", "sum", "none"))
 
     def extra_repr(self):
         return (f"num_classes={self.num_classes}, radius={self.radius}, pool={self.pool!r}, "
                 f"pool_size={self.pool_size}, stride={self.stride}, "
                 f"ignore_index={self.ignore_index}, bce_weight={self.bce_weight}, "
-                f"rmi_weight={self.rmi_weight}")
+                f"rmi_weight={self.rmi_weight}, reduction={self.reduction!r}")
 
     def forward(self, logits, target):
         """Return the scalar loss.
@@ -183,7 +200,8 @@ class RMILoss(nn.Module):
         Returns
         -------
         Tensor
-            0-dim, float32 (float64 for float64 logits).
+            0-dim (``"mean"``, ``"sum"``) or (N,) (``"none"``); float32, or float64 for float64
+            logits.
 
         Raises
         ------
@@ -203,10 +221,17 @@ class RMILoss(nn.Module):
             x = torch.where(vmask, logits.to(dtype), 0.0)
             onehot = one_hot(target, self.num_classes, dtype)
             weight = vmask.to(dtype).expand_as(x)
-            bce = F.binary_cross_entropy_with_logits(x, onehot, weight=weight, reduction="sum")
-            bce = bce / valid.sum().clamp_min(1)
             probs = torch.sigmoid(x) * vmask
             rmi = rmi_lower_bound(probs, onehot.unsqueeze(0), radius=self.radius, pool=self.pool,
-                                  pool_size=self.pool_size, stride=self.stride)
-            rmi = rmi[0].mean(dim=0).sum().to(dtype)
-            return self.bce_weight * bce + self.rmi_weight * rmi
+                                  pool_size=self.pool_size, stride=self.stride)[0]  # (N, C)
+            if self.reduction == "mean":
+                bce = F.binary_cross_entropy_with_logits(x, onehot, weight=weight,
+                                                         reduction="sum")
+                bce = bce / valid.sum().clamp_min(1)
+                rmi = rmi.mean(dim=0).sum().to(dtype)
+                return self.bce_weight * bce + self.rmi_weight * rmi
+            # Per sample: its BCE sum over the batch's mean valid count, its own RMI term.
+            bce = F.binary_cross_entropy_with_logits(x, onehot, weight=weight, reduction="none")
+            bce = bce.flatten(1).sum(1) * (x.shape[0] / valid.sum().clamp_min(1).to(dtype))
+            loss = self.bce_weight * bce + self.rmi_weight * rmi.sum(dim=1).to(dtype)
+            return loss.sum() if self.reduction == "sum" else loss

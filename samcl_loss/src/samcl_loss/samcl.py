@@ -89,6 +89,9 @@ class SAMCLLoss(nn.Module):
     Everything is computed with autocast disabled in float32 (float64 for float64 logits); the
     RMI covariances in float64.
 
+    Every call checks the labels of `target` (one reduction and one device-to-host copy, which
+    synchronises on a GPU; see `RMILoss` for what that costs).
+
     Distributed training (DDP): with ``aux="frozen"`` the loss has no parameters; use it as is
     (do not wrap it). With ``aux="joint"`` its parameters must be all-reduced like the model's:
     make the loss a submodule of the DDP-wrapped model (e.g. a module whose forward returns the

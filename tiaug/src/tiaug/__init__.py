@@ -28,7 +28,11 @@ _NAMES = {
     "HandOcclusion": "occlusion",
     "RandomOccluders": "occlusion",
 }
-_SUBMODULES = {"functional", "normalize", "datasets", "testing", "seeding"}
+# Every public module, reachable as an attribute (``tiaug.geometry.warp``) without importing it.
+_SUBMODULES = {
+    "blur", "compose", "datasets", "functional", "geometry", "integrations", "noise", "normalize",
+    "occlusion", "seeding", "testing", "units",
+}
 
 __all__ = sorted(_NAMES) + sorted(_SUBMODULES)
 

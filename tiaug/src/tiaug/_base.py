@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validation import check_image, check_mask, check_probability, check_rng
+from ._validation import check_image, check_mask, check_occluded, check_probability, check_rng
 
 
 class Transform:
@@ -11,9 +11,16 @@ class Transform:
     A transform is called as ``t(image=temps, mask=labels, rng=seed)`` and returns a dict with
     ``"image"``, ``"mask"`` (when a mask was given), ``"occluded"`` (bool (H, W), the pixels covered
     by synthesized occluders) and ``"params"`` (everything that was drawn).
-    ``t.replay(out["params"], image=temps, mask=labels)`` reproduces the output exactly.
+    ``t.replay(out["params"], image=temps, mask=labels)`` reproduces the output exactly. Pass the
+    previous output's map as ``occluded=`` to chain transforms by hand::
+
+        out = first(image=temps, mask=labels, rng=rng)
+        out = second(image=out["image"], mask=out["mask"], occluded=out["occluded"], rng=rng)
 
     Subclasses implement :meth:`sample` and :meth:`apply`; neither may mutate its inputs.
+    Geometric transforms implement the shape-only hooks of
+    :class:`tiaug.geometry.GeometricTransform` instead. :class:`tiaug.Compose` calls its children
+    as a user does (a call or :meth:`replay`), so a subclass behaves the same inside it as alone.
 
     Parameters
     ----------
@@ -41,22 +48,49 @@ class Transform:
         """
         raise NotImplementedError
 
-    def __call__(self, *, image, mask=None, rng=None):
-        image = check_image(image)
-        mask = check_mask(mask, image.shape)
-        rng = check_rng(rng)
-        return _pack(*self._forward(image, mask, None, rng=rng), image, mask)
+    def __call__(self, *, image, mask=None, occluded=None, rng=None):
+        """Draw parameters from `rng` and apply them.
 
-    def replay(self, params, *, image, mask=None):
-        """Re-apply the parameters of an earlier call to `image` (and `mask`), drawing nothing."""
+        Parameters
+        ----------
+        image : (H, W) float32 or float64 ndarray
+            Temperatures in °C.
+        mask : (H, W) integer ndarray, optional
+            Class labels, moved (and, by occluders, edited) with the frame.
+        occluded : (H, W) bool ndarray, optional
+            Pixels occluded so far, e.g. ``out["occluded"]`` of the previous transform: geometry
+            carries it along and occluders OR their own pixels into it, so transforms chain
+            outside :class:`tiaug.Compose` as they do inside it.
+        rng : None, int or numpy.random.Generator, optional
+            Source of every random draw (SPEC 7).
+
+        Returns
+        -------
+        dict
+            ``"image"``, ``"mask"`` (when a mask was given), ``"occluded"`` (bool (H, W)) and
+            ``"params"``; new arrays, the inputs are not modified.
+        """
         image = check_image(image)
         mask = check_mask(mask, image.shape)
+        occluded = check_occluded(occluded, image.shape)
+        rng = check_rng(rng)
+        return _pack(*self._forward(image, mask, occluded, rng=rng), image, mask, occluded)
+
+    def replay(self, params, *, image, mask=None, occluded=None):
+        """Re-apply the parameters of an earlier call to `image` (and `mask`, `occluded`).
+
+        Draws nothing: with the same inputs the output equals the earlier call's exactly.
+        """
+        image = check_image(image)
+        mask = check_mask(mask, image.shape)
+        occluded = check_occluded(occluded, image.shape)
         if not isinstance(params, dict) or "applied" not in params:
             raise TypeError(
                 "params must be the 'params' dict returned by a call of this transform, "
                 f"got {type(params).__name__}"
             )
-        return _pack(*self._forward(image, mask, None, params=params), image, mask)
+        return _pack(*self._forward(image, mask, occluded, params=params), image, mask,
+                     occluded)
 
     def _forward(self, image, mask, occluded, *, rng=None, params=None):
         """Sample (when `params` is None) and apply; return (image, mask, occluded, params)."""
@@ -72,8 +106,7 @@ class Transform:
         return {"applied": True, **self.sample(image, mask, rng)}
 
     def _skipped(self, rng):
-        # One coin, drawn only when p < 1; a skipped transform draws nothing else.
-        return self.p < 1.0 and not rng.random() < self.p
+        return skipped(self.p, rng)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self._repr_args().items())
@@ -83,13 +116,35 @@ class Transform:
         return {k: v for k, v in vars(self).items() if not k.startswith("_")}
 
 
-def _pack(image, mask, occluded, params, image_in, mask_in):
-    # Never hand back the caller's own arrays: a skipped transform returns copies.
+def skipped(p, rng):
+    """Draw the coin of a transform with probability `p`: True when it is skipped.
+
+    One uniform number, drawn only when ``p < 1``; a skipped transform draws nothing else.
+    :class:`tiaug.Compose` draws its geometric children's coins with it too.
+    """
+    return p < 1.0 and not rng.random() < p
+
+
+def result(image, mask, occluded, image_in, mask_in, occluded_in):
+    """The output dict of a functional op: ``{"image", "mask" (if given), "occluded"}``.
+
+    Never hands back the caller's own arrays: what an op passed through is copied.
+    """
     if image is image_in:
         image = image.copy()
     out = {"image": image}
     if mask_in is not None:
         out["mask"] = mask.copy() if mask is mask_in else mask
-    out["occluded"] = np.zeros(image.shape, bool) if occluded is None else occluded
+    if occluded is None:
+        occluded = np.zeros(image.shape, bool)
+    elif occluded is occluded_in:
+        occluded = occluded.copy()
+    out["occluded"] = occluded
+    return out
+
+
+def _pack(image, mask, occluded, params, image_in, mask_in, occluded_in):
+    # A transform's output: the functional result plus what was drawn.
+    out = result(image, mask, occluded, image_in, mask_in, occluded_in)
     out["params"] = params
     return out

@@ -21,8 +21,10 @@ def check_image(image, name="image"):
     if image.dtype.kind in "iub":
         raise TypeError(
             f"{name} has dtype {image.dtype}, but tiaug works on temperatures in °C as float32 or "
-            "float64; convert raw sensor counts with your camera's radiometric calibration first, "
-            "e.g. temps = (counts * gain + offset).astype(np.float32)"
+            "float64; convert raw sensor counts to °C first with tiaug.units, saying what they "
+            "hold: tiaug.units.to_celsius(frame, 'centikelvin') for radiometric FLIR Lepton "
+            "(TLinear) frames, to_celsius(frame, 'kelvin' | 'fahrenheit') for other units, "
+            "tiaug.units.from_counts(counts, gain, offset) for a linear calibration"
         )
     if image.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must have dtype float32 or float64, got {image.dtype}")
@@ -57,6 +59,27 @@ def check_mask(mask, shape, name="mask"):
     if mask.shape != tuple(shape):
         raise ValueError(f"{name} must have the image's shape {tuple(shape)}, got {mask.shape}")
     return mask
+
+
+def check_occluded(occluded, shape, name="occluded"):
+    """Return `occluded` (or None) if it is a bool map of the given shape (the occlusion map)."""
+    if occluded is None:
+        return None
+    if not isinstance(occluded, np.ndarray):
+        raise TypeError(
+            f"{name} must be a bool numpy.ndarray or None (True at occluded pixels), "
+            f"got {type(occluded).__name__}"
+        )
+    if occluded.dtype != bool:
+        raise TypeError(
+            f"{name} must be a bool numpy.ndarray or None (True at occluded pixels), "
+            f"got dtype {occluded.dtype}; pass e.g. occluded.astype(bool)"
+        )
+    if occluded.shape != tuple(shape):
+        raise ValueError(
+            f"{name} must have the image's shape {tuple(shape)}, got {occluded.shape}"
+        )
+    return occluded
 
 
 def check_rng(rng, name="rng"):

@@ -2,13 +2,13 @@
 
 import numpy as np
 
-from ._base import Transform
-from ._validation import check_image, check_number, check_range
+from ._base import Transform, result
+from ._validation import check_image, check_mask, check_number, check_occluded, check_range
 
 _TRUNCATE = 4.0  # kernel radius in sigmas, as scipy.ndimage.gaussian_filter's default
 
 
-def gaussian_blur(image, sigma):
+def gaussian_blur(image, sigma, *, mask=None, occluded=None):
     """Blur `image` with an isotropic Gaussian of standard deviation `sigma` pixels.
 
     Parameters
@@ -17,34 +17,44 @@ def gaussian_blur(image, sigma):
         Temperatures in °C.
     sigma : float
         Standard deviation in pixels, ``>= 0``; 0 returns a copy.
+    mask : ndarray of int, shape (H, W), optional
+        Labels; returned unchanged (as a copy).
+    occluded : ndarray of bool, shape (H, W), optional
+        Pixels occluded so far; returned unchanged (as a copy).
 
     Returns
     -------
-    ndarray
-        New array of `image`'s dtype. Borders repeat the edge pixel (``mode="nearest"``), the kernel
-        is truncated at 4 sigma; the result matches
+    dict
+        ``"image"``, ``"mask"`` (only when `mask` is given) and ``"occluded"`` (bool, all False
+        when `occluded` is not given), all new arrays; see :mod:`tiaug.functional`. The image
+        has `image`'s dtype. Borders repeat the edge pixel (``mode="nearest"``), the kernel is
+        truncated at 4 sigma; the result matches
         ``scipy.ndimage.gaussian_filter(image, sigma, mode="nearest", truncate=4.0)`` up to
         rounding, and never leaves the input's temperature range.
 
     Raises
     ------
     TypeError
-        If `image` is not a float array or `sigma` not a real number.
+        If `image` is not a float array, `sigma` not a real number, or `mask` / `occluded` not an
+        integer / bool array.
     ValueError
-        If `image` is not a finite 2-D frame or `sigma` is negative or not finite.
+        If `image` is not a finite 2-D frame, `sigma` is negative or not finite, or `mask` /
+        `occluded` does not have the image's shape.
 
     Examples
     --------
     >>> import numpy as np
     >>> from tiaug.functional import gaussian_blur
     >>> temps = np.full((11, 11), 30.0); temps[5, 5] = 40.0  # one hot pixel
-    >>> out = gaussian_blur(temps, 1.0)
+    >>> out = gaussian_blur(temps, 1.0)["image"]
     >>> round(float(out[5, 5]), 2), round(float(out.sum() - temps.sum()), 6)
     (31.59, 0.0)
     """
     image = check_image(image)
     sigma = check_number(sigma, "sigma", low=0.0)
-    return _blur(image, sigma)
+    mask = check_mask(mask, image.shape)
+    occluded = check_occluded(occluded, image.shape)
+    return result(_blur(image, sigma), mask, occluded, image, mask, occluded)
 
 
 def _weights(sigma):

@@ -1,9 +1,7 @@
 """Chaining transforms: ``Compose`` (with one resampling per run of geometric transforms) and the
 ``TiAug`` preset."""
 
-import numpy as np
-
-from ._base import Transform
+from ._base import Transform, skipped
 from .blur import GaussianBlur
 from .geometry import GeometricTransform, HorizontalFlip, RandomScale, Rotate, VerticalFlip, warp
 from .noise import NETDNoise
@@ -29,19 +27,29 @@ class Compose(Transform):
 
     Notes
     -----
+    **One call path.** ``Compose`` reaches its children only through the public methods a
+    user calls: a call ``t(image=..., mask=..., occluded=..., rng=...)`` or
+    ``t.replay(params, ...)``, and for fused geometry the hooks
+    :meth:`~tiaug.geometry.GeometricTransform.sample_geometry` and
+    :meth:`~tiaug.geometry.GeometricTransform.affine`. Every child draws from `rng` exactly
+    what it would draw if it were called alone at its place in the chain.
+
     **Fusion.** Consecutive geometric transforms (flips, :class:`tiaug.Rotate`,
-    :class:`tiaug.RandomScale`, any :class:`tiaug.geometry.GeometricTransform`) with the same
-    ``fill`` and ``mask_fill`` (flips join any run: they never look outside the frame) are
-    sampled in order on the running frame shape; their affine
+    :class:`tiaug.RandomScale`, any :class:`tiaug.geometry.GeometricTransform` that samples
+    from the shape alone) with the same ``fill`` and ``mask_fill`` (flips join any run: they
+    never look outside the frame) are sampled in order on the running frame shape; their affine
     matrices are multiplied and the frame, labels and ``occluded`` are resampled *once*. One
     bilinear interpolation instead of one per operation keeps the frame sharper and costs one
     pass, so the result differs slightly (by interpolation error only) from applying the same
-    transforms one by one. A run with a single applied transform uses that transform's own
-    ``apply``.
+    transforms one by one. A run with a single applied transform is that transform's own
+    replay. A geometric transform that overrides ``sample`` (its parameters depend on the
+    frame's content or labels) is not fused: it is called on the current frame like any other
+    transform.
 
-    **Occlusion map.** ``occluded`` is threaded through the chain: an occlusion ORs its new
-    occluders into it and later geometry carries it along (nearest neighbour; pixels from
-    outside the frame are not occluded). Other transforms pass it through.
+    **Occlusion map.** ``occluded`` is threaded through the chain (and may be passed in with
+    ``occluded=``): an occlusion ORs its new occluders into it and later geometry carries it
+    along (nearest neighbour; pixels from outside the frame are not occluded). Other transforms
+    pass it through.
 
     **Params.** ``{"applied": bool, "transforms": [child params, ...]}``, one entry per child
     (``{"applied": False}`` for a skipped one); :meth:`replay` reproduces the output exactly.
@@ -64,7 +72,7 @@ class Compose(Transform):
 
     def _forward(self, image, mask, occluded, *, rng=None, params=None):
         if params is None:
-            if self._skipped(rng):
+            if skipped(self.p, rng):
                 return image, mask, occluded, {"applied": False}
             image, mask, occluded, drawn = self._run(image, mask, occluded, rng, None)
             return image, mask, occluded, {"applied": True, "transforms": drawn}
@@ -80,12 +88,13 @@ class Compose(Transform):
         return self._run(image, mask, occluded, None, children)[:3]
 
     def _run(self, image, mask, occluded, rng, children):
-        # `children` is None to draw (from `rng`), else the params to replay.
+        # `children` is None to draw (from `rng`), else the params to replay. Children are
+        # reached only through their public methods: a call or replay, or, inside a fused run,
+        # the geometry hooks sample_geometry / affine.
         drawn = []
         i = 0
         while i < len(self.transforms):
-            t = self.transforms[i]
-            if isinstance(t, GeometricTransform):
+            if _fusable(self.transforms[i]):
                 j, fill, mask_fill = _geometric_run_end(self.transforms, i)
                 given = None if children is None else children[i:j]
                 image, mask, occluded, group_params = _geometric_run(
@@ -93,14 +102,23 @@ class Compose(Transform):
                 drawn.extend(group_params)
                 i = j
             else:
-                given = None if children is None else children[i]
-                image, mask, occluded, p = t._forward(image, mask, occluded, rng=rng, params=given)
-                drawn.append(p)
+                t = self.transforms[i]
+                if children is None:
+                    out = t(image=image, mask=mask, occluded=occluded, rng=rng)
+                else:
+                    out = t.replay(children[i], image=image, mask=mask, occluded=occluded)
+                image, mask, occluded = out["image"], out.get("mask"), out["occluded"]
+                drawn.append(out["params"])
                 i += 1
         return image, mask, occluded, drawn
 
     def _repr_args(self):
         return {"transforms": self.transforms, "p": self.p}
+
+
+def _fusable(t):
+    """A geometric transform whose sampling sees only the shape (it did not override sample)."""
+    return isinstance(t, GeometricTransform) and type(t).sample is GeometricTransform.sample
 
 
 def _geometric_run_end(transforms, start):
@@ -111,7 +129,7 @@ def _geometric_run_end(transforms, start):
     """
     key = None
     stop = start
-    while stop < len(transforms) and isinstance(transforms[stop], GeometricTransform):
+    while stop < len(transforms) and _fusable(transforms[stop]):
         t = transforms[stop]
         if not isinstance(t, (HorizontalFlip, VerticalFlip)):
             own = (t.fill, t.mask_fill)
@@ -126,19 +144,22 @@ def _geometric_run_end(transforms, start):
 
 
 def _geometric_run(group, image, mask, occluded, rng, given, fill, mask_fill):
-    """Sample (or take `given`) params for a run of geometric transforms and resample once."""
+    """Sample (or take `given`) params for a run of geometric transforms and resample once.
+
+    Each transform samples through its public shape-only hook with the shape the frame has at
+    its place in the run, exactly what it would see if it were called alone there.
+    """
     drawn = []
     applied = []
     shape = image.shape
     matrix = None
     for k, t in enumerate(group):
-        if given is None:
-            # Geometric sampling only looks at the shape; a broadcast view stands in for the
-            # frame once an earlier transform of the run has changed it.
-            probe = image if shape == image.shape else np.broadcast_to(image[:1, :1], shape)
-            params = t._draw(probe, None, rng)
-        else:
+        if given is not None:
             params = given[k]
+        elif skipped(t.p, rng):
+            params = {"applied": False}
+        else:
+            params = {"applied": True, **t.sample_geometry(shape, rng)}
         drawn.append(params)
         if params["applied"]:
             a, shape = t.affine(params, shape)
@@ -146,7 +167,8 @@ def _geometric_run(group, image, mask, occluded, rng, given, fill, mask_fill):
             applied.append((t, params))
     if len(applied) == 1:
         t, params = applied[0]
-        image, mask, occluded = t.apply(params, image, mask, occluded)
+        out = t.replay(params, image=image, mask=mask, occluded=occluded)
+        image, mask, occluded = out["image"], out.get("mask"), out["occluded"]
     elif applied:
         image, mask, occluded = warp(image, mask, occluded, matrix, shape, fill, mask_fill)
     return image, mask, occluded, drawn

@@ -11,9 +11,10 @@ pixel area ``[-0.5, H - 0.5) x [-0.5, W - 0.5)``. Outside it, the label is ``mas
 your ``ignore_index`` to mark it unknown, or the background class), the occlusion flag is False
 and the temperature is either the nearest border temperature (``fill="edge"``) or ``fill`` °C.
 
-Return convention: the functional ops (:func:`hflip`, :func:`vflip`, :func:`rotate`,
-:func:`scale`, :func:`warp_affine`) return the new image when called without a mask, and the
-tuple ``(image, mask)`` when a mask is given.
+The functional ops (:func:`hflip`, :func:`vflip`, :func:`rotate`, :func:`scale`,
+:func:`warp_affine`) follow the one rule of :mod:`tiaug.functional`: frame and parameters
+positional, ``mask=`` / ``occluded=`` and options keyword-only, a dict ``{"image", "mask",
+"occluded"}`` back.
 """
 
 import math
@@ -21,8 +22,8 @@ import numbers
 
 import numpy as np
 
-from ._base import Transform
-from ._validation import check_image, check_mask, check_number, check_range
+from ._base import Transform, result
+from ._validation import check_image, check_mask, check_number, check_occluded, check_range
 
 __all__ = [
     "GeometricTransform",
@@ -199,16 +200,19 @@ def _flip_matrix(axis, shape):
     return matrix
 
 
-def _result(image, mask):
-    return image if mask is None else (image, mask)
-
-
 class GeometricTransform(Transform):
     """Base class of transforms that are an affine map of pixel coordinates.
 
-    Subclasses implement :meth:`affine`; :meth:`apply` resamples once through it, and
-    ``Compose`` multiplies the matrices of consecutive geometric transforms to resample a whole
-    chain once.
+    Subclasses implement two public hooks, both of which see only the frame's *shape*:
+
+    - :meth:`sample_geometry` ``(shape, rng) -> params``: draw the parameters;
+    - :meth:`affine` ``(params, shape) -> (A, out_shape)``: the matrix they stand for.
+
+    A call ``t(image=..., mask=...)`` samples through :meth:`sample_geometry` with
+    ``image.shape`` and resamples once through :meth:`affine`; :class:`tiaug.Compose` calls the
+    same two hooks with the running shape of a chain and multiplies the matrices of consecutive
+    geometric transforms to resample the whole chain once. Both paths draw the same parameters
+    from the same generator state, so a transform behaves the same inside ``Compose`` as alone.
 
     Parameters
     ----------
@@ -220,12 +224,52 @@ class GeometricTransform(Transform):
         ``ignore_index`` to mark them unknown. It must fit the mask's dtype.
     p : float, optional
         Probability of applying the transform.
+
+    Notes
+    -----
+    A geometric transform whose parameters depend on the frame's *content* (say, a shift that
+    centres a labelled face) overrides :meth:`sample` ``(image, mask, rng)`` instead of
+    :meth:`sample_geometry`. ``Compose`` then does not fuse it: it calls it like any other
+    transform, with the current frame and labels, so it again behaves as it does alone (at the
+    cost of one resampling of its own).
+
+    Examples
+    --------
+    A shape-only transform: a random shift of up to 10 % of each side.
+
+    >>> import numpy as np
+    >>> from tiaug import Compose, Rotate
+    >>> from tiaug.geometry import GeometricTransform
+    >>> class RandomShift(GeometricTransform):
+    ...     def sample_geometry(self, shape, rng):
+    ...         return {"shift": [float(rng.uniform(-0.1, 0.1) * n) for n in shape]}
+    ...     def affine(self, params, shape):
+    ...         matrix = np.eye(3)
+    ...         matrix[:2, 2] = params["shift"]
+    ...         return matrix, tuple(shape)
+    >>> temps = np.linspace(20.0, 36.0, 48 * 64).reshape(48, 64)
+    >>> alone = RandomShift()(image=temps, rng=0)["params"]
+    >>> inside = Compose([RandomShift(), Rotate()])(image=temps, rng=0)["params"]
+    >>> alone == inside["transforms"][0]
+    True
     """
 
     def __init__(self, fill="edge", mask_fill=0, p=1.0):
         super().__init__(p)
         self.fill = _check_fill(fill)
         self.mask_fill = _check_mask_fill(mask_fill)
+
+    def sample_geometry(self, shape, rng):
+        """Draw this transform's parameters for a frame of `shape` ``(H, W)`` as a dict.
+
+        The shape-only sampling hook that subclasses implement; it must not depend on anything
+        but `shape`, the transform's attributes and `rng`.
+        """
+        raise NotImplementedError
+
+    def sample(self, image, mask, rng):
+        """Draw the parameters through :meth:`sample_geometry` with ``image.shape``."""
+        return self.sample_geometry(image.shape, rng)
 
     def affine(self, params, shape):
         """Return ``(A, out_shape)`` for drawn `params` and an input of `shape` ``(H, W)``.
@@ -236,6 +280,7 @@ class GeometricTransform(Transform):
         raise NotImplementedError
 
     def apply(self, params, image, mask, occluded):
+        """Resample `image`, `mask` and `occluded` once through :meth:`affine`."""
         matrix, out_shape = self.affine(params, image.shape)
         return warp(image, mask, occluded, matrix, out_shape, self.fill, self.mask_fill)
 
@@ -246,7 +291,7 @@ class _Flip(GeometricTransform):
     def __init__(self, p=1.0):
         super().__init__(p=p)
 
-    def sample(self, image, mask, rng):
+    def sample_geometry(self, shape, rng):
         return {}
 
     def affine(self, params, shape):
@@ -340,7 +385,7 @@ class Rotate(GeometricTransform):
         super().__init__(fill, mask_fill, p)
         self.angle = check_range(angle, "angle")
 
-    def sample(self, image, mask, rng):
+    def sample_geometry(self, shape, rng):
         return {"angle": float(rng.uniform(*self.angle))}
 
     def affine(self, params, shape):
@@ -391,7 +436,7 @@ class RandomScale(GeometricTransform):
         self.aspect = check_range(aspect, "aspect", low=0.0, low_inclusive=False)
         self.size = None if size is None else _check_size(size, "size")
 
-    def sample(self, image, mask, rng):
+    def sample_geometry(self, shape, rng):
         s = rng.uniform(*self.scale)
         root = math.sqrt(rng.uniform(*self.aspect))
         return {"scale": (float(s * root), float(s / root))}
@@ -401,8 +446,8 @@ class RandomScale(GeometricTransform):
         return _scale_matrix(params["scale"], shape, out_shape), out_shape
 
 
-def hflip(image, mask=None):
-    """Mirror a frame (and its labels) left to right.
+def hflip(image, *, mask=None, occluded=None):
+    """Mirror a frame (and its labels and occlusion map) left to right, exactly.
 
     Parameters
     ----------
@@ -410,27 +455,29 @@ def hflip(image, mask=None):
         Temperatures in °C.
     mask : (H, W) integer ndarray, optional
         Labels.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far.
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        New arrays; the inputs are not modified.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import hflip
-    >>> hflip(np.array([[30.0, 31.0], [32.0, 33.0]]))
+    >>> from tiaug.functional import hflip
+    >>> hflip(np.array([[30.0, 31.0], [32.0, 33.0]]))["image"]
     array([[31., 30.],
            [33., 32.]])
     """
-    image = check_image(image)
-    mask = check_mask(mask, image.shape)
-    return _result(*HorizontalFlip().apply({}, image, mask, None)[:2])
+    return _flip(HorizontalFlip, image, mask, occluded)
 
 
-def vflip(image, mask=None):
-    """Mirror a frame (and its labels) top to bottom.
+def vflip(image, *, mask=None, occluded=None):
+    """Mirror a frame (and its labels and occlusion map) top to bottom, exactly.
 
     Parameters
     ----------
@@ -438,27 +485,36 @@ def vflip(image, mask=None):
         Temperatures in °C.
     mask : (H, W) integer ndarray, optional
         Labels.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far.
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        New arrays; the inputs are not modified.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import vflip
-    >>> vflip(np.array([[30.0, 31.0], [32.0, 33.0]]))
+    >>> from tiaug.functional import vflip
+    >>> vflip(np.array([[30.0, 31.0], [32.0, 33.0]]))["image"]
     array([[32., 33.],
            [30., 31.]])
     """
+    return _flip(VerticalFlip, image, mask, occluded)
+
+
+def _flip(kind, image, mask, occluded):
     image = check_image(image)
     mask = check_mask(mask, image.shape)
-    return _result(*VerticalFlip().apply({}, image, mask, None)[:2])
+    occluded = check_occluded(occluded, image.shape)
+    return result(*kind().apply({}, image, mask, occluded), image, mask, occluded)
 
 
-def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
-    """Rotate a frame (and its labels) counter-clockwise about its centre.
+def rotate(image, angle, *, mask=None, occluded=None, fill="edge", mask_fill=0):
+    """Rotate a frame (and its labels and occlusion map) counter-clockwise about its centre.
 
     Parameters
     ----------
@@ -469,6 +525,9 @@ def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
         ``skimage.transform.rotate``. Multiples of 90° are exact.
     mask : (H, W) integer ndarray, optional
         Labels, rotated by nearest neighbour.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far, rotated by nearest neighbour (corners from outside the frame
+        are not occluded).
     fill : "edge" or float, optional
         Temperature of the corners from outside the frame: the nearest border temperature or
         a temperature in °C.
@@ -477,14 +536,17 @@ def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        Same shape and dtype as the inputs. Temperatures are bilinear and never leave the
-        range of the input and `fill`.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
+        Same shape as `image`. Temperatures are bilinear and never leave the range of the
+        input and `fill`.
 
     Raises
     ------
     TypeError
-        If `image`, `mask`, `angle`, `fill` or `mask_fill` has the wrong type.
+        If `image`, `mask`, `occluded`, `angle`, `fill` or `mask_fill` has the wrong type.
     ValueError
         If a value is out of range (non-finite angle, unknown fill, `mask_fill` not fitting
         the mask's dtype, ...).
@@ -492,24 +554,23 @@ def rotate(image, angle, *, mask=None, fill="edge", mask_fill=0):
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import rotate
+    >>> from tiaug.functional import rotate
     >>> temps = np.array([[30.0, 31.0], [32.0, 33.0]])
-    >>> rotate(temps, 90.0)
+    >>> rotate(temps, 90.0)["image"]
     array([[31., 33.],
            [30., 32.]])
     >>> labels = np.array([[0, 1], [2, 3]], np.uint8)
-    >>> out, out_labels = rotate(temps, 180.0, mask=labels)
-    >>> out_labels
+    >>> rotate(temps, 180.0, mask=labels)["mask"]
     array([[3, 2],
            [1, 0]], dtype=uint8)
     """
     image = check_image(image)
     angle = check_number(angle, "angle")
-    return _checked_warp(image, mask, _rotation_matrix(angle, image.shape), image.shape, fill,
-                         mask_fill)
+    return _checked_warp(image, mask, occluded, _rotation_matrix(angle, image.shape),
+                         image.shape, fill, mask_fill)
 
 
-def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
+def scale(image, factor, *, size=None, mask=None, occluded=None, fill="edge", mask_fill=0):
     """Resize a frame (and its labels) about its centre, then centre-crop or pad to `size`.
 
     Parameters
@@ -522,6 +583,8 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
         Output ``(H, W)``; default: the input's shape.
     mask : (H, W) integer ndarray, optional
         Labels, resampled by nearest neighbour.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far, resampled by nearest neighbour (padding is not occluded).
     fill : "edge" or float, optional
         Temperature of the padding: the nearest border temperature or a temperature in °C.
     mask_fill : int, optional
@@ -529,8 +592,11 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        Shape `size`, dtype of the inputs.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
+        Shape `size`.
 
     Raises
     ------
@@ -548,9 +614,9 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import scale
+    >>> from tiaug.functional import scale
     >>> temps = np.array([[30.0, 32.0], [34.0, 36.0]])
-    >>> scale(temps, 2.0, size=(4, 4))
+    >>> scale(temps, 2.0, size=(4, 4))["image"]
     array([[30. , 30.5, 31.5, 32. ],
            [31. , 31.5, 32.5, 33. ],
            [33. , 33.5, 34.5, 35. ],
@@ -559,11 +625,12 @@ def scale(image, factor, *, size=None, mask=None, fill="edge", mask_fill=0):
     image = check_image(image)
     factors = _check_factor(factor)
     size = image.shape if size is None else _check_size(size, "size")
-    return _checked_warp(image, mask, _scale_matrix(factors, image.shape, size), size, fill,
-                         mask_fill)
+    return _checked_warp(image, mask, occluded, _scale_matrix(factors, image.shape, size), size,
+                         fill, mask_fill)
 
 
-def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mask_fill=0):
+def warp_affine(image, matrix, *, output_shape=None, mask=None, occluded=None, fill="edge",
+                mask_fill=0):
     """Resample a frame (and its labels) through an affine map of pixel coordinates.
 
     Parameters
@@ -578,6 +645,8 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mas
         Output ``(H, W)``; default: the input's shape.
     mask : (H, W) integer ndarray, optional
         Labels, resampled by nearest neighbour.
+    occluded : (H, W) bool ndarray, optional
+        Pixels occluded so far, resampled by nearest neighbour (False outside the frame).
     fill : "edge" or float, optional
         Temperature where the source lies outside the input's pixel area
         ``[-0.5, H - 0.5) x [-0.5, W - 0.5)``: the nearest border temperature (``"edge"``)
@@ -587,8 +656,11 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mas
 
     Returns
     -------
-    image : ndarray, or (image, mask) tuple when `mask` is given
-        Shape `output_shape`, dtypes of the inputs.
+    dict
+        ``"image"`` (dtype of `image`), ``"mask"`` (only when `mask` is given) and
+        ``"occluded"`` (bool, all False when `occluded` is not given), all new arrays; see
+        :mod:`tiaug.functional`.
+        Shape `output_shape`.
 
     Raises
     ------
@@ -607,10 +679,10 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mas
     Examples
     --------
     >>> import numpy as np
-    >>> from tiaug.geometry import warp_affine
+    >>> from tiaug.functional import warp_affine
     >>> temps = np.array([[30.0, 31.0, 32.0], [33.0, 34.0, 35.0]])
     >>> shift_right = [[1, 0, 0], [0, 1, 1]]
-    >>> warp_affine(temps, shift_right, fill=20.0)
+    >>> warp_affine(temps, shift_right, fill=20.0)["image"]
     array([[20., 30., 31.],
            [20., 33., 34.]])
     """
@@ -620,15 +692,17 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, fill="edge", mas
         output_shape = image.shape
     else:
         output_shape = _check_size(output_shape, "output_shape")
-    return _checked_warp(image, mask, matrix, output_shape, fill, mask_fill)
+    return _checked_warp(image, mask, occluded, matrix, output_shape, fill, mask_fill)
 
 
-def _checked_warp(image, mask, matrix, out_shape, fill, mask_fill):
+def _checked_warp(image, mask, occluded, matrix, out_shape, fill, mask_fill):
     # `image`, `matrix` and `out_shape` are already checked by the caller.
     mask = check_mask(mask, image.shape)
+    occluded = check_occluded(occluded, image.shape)
     fill = _check_fill(fill)
     mask_fill = _check_mask_fill(mask_fill)
-    return _result(*warp(image, mask, None, matrix, out_shape, fill, mask_fill)[:2])
+    return result(*warp(image, mask, occluded, matrix, out_shape, fill, mask_fill), image, mask,
+                  occluded)
 
 
 def _check_matrix(matrix):

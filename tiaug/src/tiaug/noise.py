@@ -2,13 +2,13 @@
 
 import numpy as np
 
-from ._base import Transform
-from ._validation import check_image, check_number, check_rng
+from ._base import Transform, result
+from ._validation import check_image, check_mask, check_number, check_occluded, check_rng
 
 _SEED_HIGH = 2**63  # seeds are drawn in [0, 2**63) so they fit int64 params and uint64 kernels
 
 
-def add_noise(image, amplitude, rng=None):
+def add_noise(image, amplitude, rng=None, *, mask=None, occluded=None):
     """Add zero-mean noise, uniform in ``[-amplitude, amplitude]`` per pixel.
 
     Parameters
@@ -19,20 +19,28 @@ def add_noise(image, amplitude, rng=None):
         Largest change of any pixel in °C, ``>= 0``.
     rng : None, int or numpy.random.Generator, optional
         Source of the one integer seed from which the whole noise field is generated.
+    mask : ndarray of int, shape (H, W), optional
+        Labels; returned unchanged (as a copy).
+    occluded : ndarray of bool, shape (H, W), optional
+        Pixels occluded so far; returned unchanged (as a copy).
 
     Returns
     -------
-    ndarray
-        New array of `image`'s dtype with ``abs(out - image) <= amplitude`` for every pixel, exact
-        when evaluated in float64 (values that rounding to float32 pushed past the bound are moved
-        one ulp toward the input).
+    dict
+        ``"image"``, ``"mask"`` (only when `mask` is given) and ``"occluded"`` (bool, all False
+        when `occluded` is not given), all new arrays; see :mod:`tiaug.functional`. The image has
+        `image`'s dtype and ``abs(out - image) <= amplitude`` for every pixel, exact when
+        evaluated in float64 (values that rounding to float32 pushed past the bound are moved one
+        ulp toward the input).
 
     Raises
     ------
     TypeError
-        If `image` is not a float array, `amplitude` not a real number or `rng` not a valid seed.
+        If `image` is not a float array, `amplitude` not a real number, `rng` not a valid seed,
+        or `mask` / `occluded` not an integer / bool array.
     ValueError
-        If `image` is not a finite 2-D frame or `amplitude` is negative or not finite.
+        If `image` is not a finite 2-D frame, `amplitude` is negative or not finite, or `mask` /
+        `occluded` does not have the image's shape.
 
     Notes
     -----
@@ -44,14 +52,16 @@ def add_noise(image, amplitude, rng=None):
     >>> import numpy as np
     >>> from tiaug.functional import add_noise
     >>> temps = np.full((4, 5), 30.0, np.float32)
-    >>> noisy = add_noise(temps, 0.1, rng=0)
+    >>> noisy = add_noise(temps, 0.1, rng=0)["image"]
     >>> bool(np.all(np.abs(noisy.astype(np.float64) - 30.0) <= 0.1))
     True
     """
     image = check_image(image)
     amplitude = check_number(amplitude, "amplitude", low=0.0)
+    mask = check_mask(mask, image.shape)
+    occluded = check_occluded(occluded, image.shape)
     seed = int(check_rng(rng).integers(_SEED_HIGH))
-    return _noise(image, amplitude, seed)
+    return result(_noise(image, amplitude, seed), mask, occluded, image, mask, occluded)
 
 
 def _noise(image, amplitude, seed):

@@ -2,12 +2,11 @@
 
 import numpy as np
 
-from .._base import Transform
-from .._validation import check_choice, check_image, check_mask
+from .._base import Transform, result
+from .._validation import check_choice, check_image, check_mask, check_occluded
 from ._format import (
     LABEL_POLICIES,
     _check_ignore_index,
-    _check_occluded,
     _check_occluders,
     _check_shape,
     _label_value,
@@ -87,12 +86,11 @@ def occlude(image, occluders, *, mask=None, occluded=None, label_policy="keep", 
 
     Returns
     -------
-    image : ndarray
-        New frame, dtype of `image`.
-    mask : ndarray or None
-        New label map (`mask` unchanged with ``"keep"``), None when no mask was given.
-    occluded : ndarray of bool, shape (H, W)
-        The exact occluded pixels (OR-ed with the incoming `occluded`).
+    dict
+        ``"image"`` (the painted frame, dtype of `image`), ``"mask"`` (only when `mask` is
+        given: the label map under `label_policy`, a copy of `mask` with ``"keep"``) and
+        ``"occluded"`` (bool (H, W): the exact occluded pixels, OR-ed with the incoming
+        `occluded`), all new arrays; see :mod:`tiaug.functional`.
 
     Raises
     ------
@@ -115,17 +113,18 @@ def occlude(image, occluders, *, mask=None, occluded=None, label_policy="keep", 
     >>> temps = np.full((5, 5), 30.0, np.float32)
     >>> bar = {"shapes": [{"type": "line", "points": [[2, 0], [2, 4]], "width": 1.0}],
     ...        "temperature": 60.0}
-    >>> out, _, occ = occlude(temps, [bar])
-    >>> out[2].tolist(), int(occ.sum())
+    >>> out = occlude(temps, [bar])
+    >>> out["image"][2].tolist(), int(out["occluded"].sum())
     ([60.0, 60.0, 60.0, 60.0, 60.0], 5)
     """
     image = check_image(image)
     mask = check_mask(mask, image.shape)
-    occluded = _check_occluded(occluded, image.shape)
+    occluded = check_occluded(occluded, image.shape)
     label_policy = check_choice(label_policy, "label_policy", LABEL_POLICIES)
     ignore_index = _check_ignore_index(ignore_index)
     label = _label_value(label_policy, ignore_index, mask)
-    return _occlude(image, mask, occluded, _check_occluders(occluders), label)
+    return result(*_occlude(image, mask, occluded, _check_occluders(occluders), label), image,
+                  mask, occluded)
 
 
 def _occlude(image, mask, occluded, occluders, label):

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 from .._validation import check_choice, check_number
+from .._validation import check_occluded as _check_occluded  # noqa: F401 (kept for siblings)
 
 LABEL_POLICIES = ("keep", "ignore", "background")
 
@@ -19,17 +20,6 @@ def _check_shape(shape):
     if shape[0] < 1 or shape[1] < 1:
         raise ValueError(f"shape must be positive, got {tuple(shape)}")
     return int(shape[0]), int(shape[1])
-
-
-def _check_occluded(occluded, shape):
-    if occluded is None:
-        return None
-    if not isinstance(occluded, np.ndarray) or occluded.dtype != bool:
-        raise TypeError(f"occluded must be a bool numpy.ndarray or None, got {occluded!r:.60}")
-    if occluded.shape != tuple(shape):
-        raise ValueError(f"occluded must have the image's shape {tuple(shape)}, "
-                         f"got {occluded.shape}")
-    return occluded
 
 
 def _check_ignore_index(ignore_index):

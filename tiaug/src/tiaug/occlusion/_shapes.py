@@ -1,4 +1,5 @@
-"""Random geometry of occluders, as the shape dicts that :func:`tiaug.occlusion.draw_occluders` reads.
+"""Random geometry of occluders, as the shape dicts that :func:`~tiaug.occlusion.draw_occluders`
+reads.
 
 All coordinates are (row, col) in pixels of the frame; lengths are already in pixels.
 """
