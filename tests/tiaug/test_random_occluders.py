@@ -208,6 +208,18 @@ def test_chains_in_compose_and_ors_occluded():
     np.testing.assert_array_equal(out["occluded"], a["occluded"] | b["occluded"])
 
 
+def test_a_call_ors_the_incoming_occlusion_map():
+    temps, labels = face()
+    before = np.zeros(temps.shape, bool)
+    before[:5] = True
+    t = RandomOccluders(count=1)
+    out = t(image=temps, mask=labels, occluded=before, rng=1)
+    alone = t(image=temps, mask=labels, rng=1)
+    np.testing.assert_array_equal(out["occluded"], alone["occluded"] | before)
+    assert out["image"].tobytes() == alone["image"].tobytes()
+    assert not before[5:].any()  # not mutated
+
+
 # --------------------------------------------------------------------------- physics
 
 
