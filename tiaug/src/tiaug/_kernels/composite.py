@@ -33,16 +33,9 @@ import math
 import numpy as np
 
 from . import jit
+from .splitmix import GOLDEN, uniform
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
 _S32 = np.uint64(32)
-_INV_2_53 = 1.0 / 9007199254740992.0
 # Lattice indices are shifted by this so they are non-negative (pixel coordinates stay far below).
 LATTICE_OFFSET = 1 << 20
 
@@ -51,11 +44,7 @@ LATTICE_OFFSET = 1 << 20
 def lattice_value(seed, octave, i, j):
     """Value noise node ``(i, j)`` of `octave` in [-1, 1) (see the module docstring)."""
     key = (np.uint64(i + LATTICE_OFFSET) << _S32) + np.uint64(j + LATTICE_OFFSET)
-    z = np.uint64(seed) + np.uint64(octave) * _GOLDEN + key * _GOLDEN
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    z = z ^ (z >> _S31)
-    return 2.0 * (np.float64(np.int64(z >> _S11)) * _INV_2_53) - 1.0
+    return 2.0 * uniform(np.uint64(seed) + np.uint64(octave) * GOLDEN + key * GOLDEN) - 1.0
 
 
 @jit
