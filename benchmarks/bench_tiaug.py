@@ -3,8 +3,9 @@
 Prints ms per frame (median over repeats, after a warm-up) for each transform and for the whole
 paper pipeline, the ratios, and the verdict on the speed goal: the ``TiAug`` preset at the paper's
 probabilities within 4 ms per frame and at least 1.5x faster than the closest albumentations
-pipeline. Also prints the time of ``import tiaug`` and of the first (compiling) and cached calls of
-each numba kernel, measured in fresh processes.
+pipeline; then the occluder families (``RandomOccluders``) alone and in that preset in place of
+``ThermalOcclusion``. Also prints the time of ``import tiaug`` and of the first (compiling) and
+cached calls of each numba kernel, measured in fresh processes.
 
 Usage: ``python benchmarks/bench_tiaug.py [--frames 8] [--repeats 7]``.
 
@@ -39,9 +40,11 @@ from skimage import draw  # noqa: E402
 
 import tiaug  # noqa: E402
 from tiaug import (  # noqa: E402
+    Compose,
     GaussianBlur,
     HorizontalFlip,
     NETDNoise,
+    RandomOccluders,
     RandomScale,
     Rotate,
     ThermalOcclusion,
@@ -207,7 +210,7 @@ numba_import = time.perf_counter() - t
 t = time.perf_counter()
 numba.njit(lambda: 0)()  # starts numba's LLVM backend, paid once by the first kernel call
 backend = time.perf_counter() - t
-from tiaug import ThermalOcclusion
+from tiaug import RandomOccluders, ThermalOcclusion
 from tiaug.functional import add_noise, gaussian_blur, rotate
 image = np.full((512, 640), 30.0, np.float32)
 labels = np.zeros((512, 640), np.uint8)
@@ -216,6 +219,8 @@ calls = {
     "blur (gaussian_blur)": lambda: gaussian_blur(image, 1.1),
     "warp (warp_affine)": lambda: rotate(image, 10.0, mask=labels),
     "occlusion (rasterise, paint)": lambda: ThermalOcclusion()(image=image, mask=labels, rng=0),
+    "occluder families (shade, composite)":
+        lambda: RandomOccluders(families=("mask",))(image=image, mask=labels, rng=0),
 }
 out = {"numba import": (numba_import, numba_import), "backend": (backend, backend)}
 for name, call in calls.items():
@@ -303,6 +308,16 @@ def main():
     print(f"\nTiAug preset (paper probabilities): {pipe_ours:.2f} ms/frame (goal <= 4 ms), "
           f"{pipe_alb / pipe_ours:.1f}x faster than albumentations (goal >= 1.5x): "
           f"{'PASS' if ok else 'FAIL'}")
+
+    # The occluder families, alone (applied on every frame) and in the preset in place of
+    # ThermalOcclusion at the same probability.
+    families = [RandomOccluders(p=t.p) if isinstance(t, ThermalOcclusion) else t
+                for t in TiAug().transforms]
+    alone, with_families = time_per_frame(
+        [tiaug_fn(RandomOccluders()), tiaug_fn(Compose(families))], frames, args.repeats, clock)
+    print(f"RandomOccluders (every family, 1-2 objects, p=1): {alone:.2f} ms/frame; "
+          f"TiAug with it in place of ThermalOcclusion: {with_families:.2f} ms/frame "
+          f"(goal <= 4 ms)")
 
     import_s, first, cached = startup_costs()
     print(f"\nimport tiaug (fresh process, median of 5): {import_s * 1e3:.0f} ms")

@@ -3,10 +3,10 @@
 The same network is trained under three regimes, for several seeds each:
 
 ``geometric``
-    Flips, rotation, scaling and blur only (the paper's baseline augmentation), pixel loss
-    0.5 BCE + 0.5 RMI.
+    The TiAug preset's geometry and blur only (the paper's baseline augmentation), pixel loss
+    BCE + 0.5 RMI (examples/train.py says why not the paper's 0.5 BCE + 0.5 RMI).
 ``tiaug``
-    The TiAug preset: the same geometry plus tiaug's hot/cold occluders and NETD sensor noise.
+    The TiAug preset: the same geometry plus tiaug's occluders and NETD sensor noise.
 ``tiaug_samcl``
     TiAug plus ``0.5 * SAMCLLoss`` (the package's default auxiliary mode unless ``--aux-mode``).
 
@@ -18,6 +18,11 @@ Occluded frames are scored twice: ``amodal`` (the label under an occluder is the
 behind it, the paper's convention and TiAug's ``label_policy="keep"``) and ``visible``
 (occluded pixels are left out: does the occluder break the segmentation of what is still seen?).
 
+Convergence: every model is also scored on the clean test set half-way through its schedule
+(after N/2 of its N iterations, while its learning rate is still at half its peak), and the clean
+mIoU at N/2 and at N is reported; a comparison between regimes counts only where the two agree
+(|difference| <= 1.5 points): the model had stopped improving long before the end.
+
 Statistics (see ``docs/validation.rst``): mean ± std over seeds of mIoU with and without
 background and per-class IoU; for each pair of regimes the per-seed paired difference with a
 paired t-test over seeds (seeds share initial weights and batch order), and a two-level paired
@@ -26,7 +31,7 @@ the finite test set enter the p-value and the confidence interval.
 
 Run::
 
-    python benchmarks/validation.py                  # CPU configuration (about 30 min, 2 cores)
+    python benchmarks/validation.py                  # CPU configuration (about 90 min, 2 cores)
     python benchmarks/validation.py --config gpu     # 256x320, longer, on CUDA
     python benchmarks/validation.py --tiny --out /tmp/val    # a smoke run (one seed, seconds)
     python benchmarks/validation.py --data faces/    # your own frames (layout below)
@@ -42,6 +47,11 @@ Without ``subjects.csv`` every name must read ``<subject>_<frame>`` (the subject
 before the first underscore). Subjects, not frames, are split 70 / 15 / 15 % into train /
 validation / test, so no person is in two sets. Frames are resized to the configuration's
 size (temperatures bilinear, labels nearest).
+
+Each finished run is written at once to ``OUT/runs/`` (its confusion matrices and scores); a
+study that is stopped and started again with the same configuration trains only the runs that are
+missing (``--fresh`` starts over). ``--jobs 2`` trains two runs at a time, one torch thread each,
+which on a 2-core machine is faster than one run on two threads.
 
 Outputs in ``--out`` (default ``benchmarks/results``): ``validation.json`` (configuration,
 versions, machine, per-seed numbers, summary, comparisons), ``validation_table.rst`` (the tables
@@ -91,7 +101,10 @@ class StudyConfig:
     frames_per_subject: int
     test_frames_per_subject: int
     bootstrap: int
-    lr: float = 0.01
+    lr: float = 2e-3
+    optimizer: str = "adamw"
+    schedule: str = "cosine"
+    depth: int = 3
     device: str = "cpu"
     amp: bool = False
     workers: int = 0
@@ -100,24 +113,24 @@ class StudyConfig:
     samcl_weight: float = 0.5
     data: str | None = None
     regimes: tuple = REGIMES
+    jobs: int = 1
 
 
 CONFIGS = {
     # A smoke run for the tests: one seed, a few steps, 32x40 frames.
     "tiny": StudyConfig("tiny", (32, 40), iterations=4, batch_size=4, width=4, seeds=(0,),
                         train_subjects=3, val_subjects=1, test_subjects=2, frames_per_subject=2,
-                        test_frames_per_subject=2, bootstrap=200),
-    # 3 regimes x 3 seeds in about 30 minutes on 2 CPU cores: measured 0.106 / 0.109 / 0.130 s
-    # per iteration (geometric / tiaug / tiaug_samcl, 2 torch threads). A short schedule needs a
-    # higher learning rate than the paper's 0.01 for 40k steps; width 8 buys more iterations.
-    "cpu": StudyConfig("cpu", (96, 120), iterations=1500, batch_size=8, width=8, seeds=(0, 1, 2),
-                       train_subjects=30, val_subjects=6, test_subjects=15, frames_per_subject=6,
-                       test_frames_per_subject=8, bootstrap=2000, lr=0.05),
+                        test_frames_per_subject=2, bootstrap=200, depth=2),
+    # 3 regimes x 5 seeds x (N/2 + N) iterations on 2 CPU cores, two runs at a time on one torch
+    # thread each: the recipe of examples/train.py (AdamW + cosine), a 3-level UNet of width 16.
+    "cpu": StudyConfig("cpu", (96, 120), iterations=1000, batch_size=8, width=16,
+                       seeds=(0, 1, 2, 3, 4), train_subjects=32, val_subjects=6, test_subjects=15,
+                       frames_per_subject=6, test_frames_per_subject=8, bootstrap=2000, jobs=2),
     # The paper's frame size and batch, 8k iterations (the paper: 40k) and a wider network.
     "gpu": StudyConfig("gpu", (256, 320), iterations=8000, batch_size=16, width=32,
                        seeds=(0, 1, 2, 3, 4), train_subjects=60, val_subjects=10,
                        test_subjects=20, frames_per_subject=16, test_frames_per_subject=16,
-                       bootstrap=5000, device="cuda", amp=True, workers=8),
+                       bootstrap=5000, device="cuda", amp=True, workers=8, depth=4),
 }
 
 
@@ -207,32 +220,34 @@ def occluded_test_sets(test):
 
 
 # ---------------------------------------------------------------- training and scoring
-def train_config(cfg, regime, seed):
+def train_config(cfg, regime, seed, iterations):
     from train import TrainConfig
 
     return TrainConfig(
-        iterations=cfg.iterations, batch_size=cfg.batch_size, lr=cfg.lr,
+        iterations=iterations, batch_size=cfg.batch_size, lr=cfg.lr, optimizer=cfg.optimizer,
+        schedule=cfg.schedule, weight_decay=1e-4 if cfg.optimizer == "adamw" else 5e-4,
+        warmup=0.05 if cfg.schedule == "cosine" else 0.0,
         samcl_weight=cfg.samcl_weight if regime == "tiaug_samcl" else 0.0,
         aux_mode=cfg.aux_mode, device=cfg.device, amp=cfg.amp, num_workers=cfg.workers,
         seed=seed, num_classes=NUM_CLASSES, ignore_index=IGNORE,
     )
 
 
-def train_regime(cfg, regime, seed, train_split, progress):
+def train_regime(cfg, regime, seed, iterations, train_split, progress, on_step=None):
     """Train one model; returns (model, history, seconds). Same seed = same initial weights."""
     import torch
 
-    from data import ThermalFrames, geometric_pipeline, tiaug_pipeline
+    from data import ThermalFrames
     from models import build_model
     from train import train
 
-    pipeline = geometric_pipeline if regime == "geometric" else tiaug_pipeline
     dataset = ThermalFrames(train_split.images, train_split.labels,
-                            transform=pipeline(tuple(cfg.size)), seed=seed)
+                            transform=_pipeline(regime, cfg.size), seed=seed)
     torch.manual_seed(seed)
-    model = build_model(cfg.model, num_classes=NUM_CLASSES, width=cfg.width)
+    model = build_model(cfg.model, num_classes=NUM_CLASSES, width=cfg.width, depth=cfg.depth)
     start = time.perf_counter()
-    history = train(train_config(cfg, regime, seed), dataset, model, progress=progress)
+    history = train(train_config(cfg, regime, seed, iterations), dataset, model,
+                    progress=progress, on_step=on_step)
     return model, history, time.perf_counter() - start
 
 
@@ -399,6 +414,12 @@ def tables(result):
     summary, regimes = result["summary"], result["config"]["regimes"]
     classes = result["class_names"]
     out = []
+    conv = result["convergence"]
+    rows = [[r, *(f"{m:.2f}" for m in conv[r]["clean_miou"]),
+             f"{conv[r]['clean_miou'][1] - conv[r]['clean_miou'][0]:+.2f}"] for r in regimes]
+    n_half, n_full = conv[regimes[0]]["iterations"]
+    out.append(("Convergence: clean mIoU incl. background (%), mean over seeds",
+                ["regime", f"{n_half} iterations", f"{n_full} iterations", "difference"], rows))
     for scoring in SCORINGS:
         for metric, label in (("miou", "mIoU incl. background"),
                               ("miou_no_bg", "mIoU without background")):
@@ -474,9 +495,11 @@ def format_rst(result):
     lines = [
         ".. This file is generated by benchmarks/validation.py; do not edit.",
         "",
-        f"Configuration ``{cfg['name']}``: {cfg['model']} (width {cfg['width']}), frames "
-        f"{cfg['size'][0]}x{cfg['size'][1]}, {cfg['iterations']} iterations of batch "
-        f"{cfg['batch_size']} (SGD, initial lr {cfg['lr']:g}, poly), seeds "
+        f"Configuration ``{cfg['name']}``: {cfg['model']} (width {cfg['width']}, depth "
+        f"{cfg['depth']}), frames {cfg['size'][0]}x{cfg['size'][1]}, {cfg['iterations']} "
+        f"iterations of batch {cfg['batch_size']} ({cfg['optimizer']}, peak lr {cfg['lr']:g}, "
+        f"{cfg['schedule']} schedule; every model also scored after {cfg['iterations'] // 2} "
+        f"iterations to check convergence), seeds "
         f"{', '.join(map(str, cfg['seeds']))}, "
         f"{result['data']['train_frames']} training frames of {result['data']['train_subjects']} "
         f"subjects, {result['data']['test_frames']} test frames of "
@@ -565,8 +588,156 @@ def save_examples(path, sets, preds, n=3):
 
 
 # ---------------------------------------------------------------- the study
-def run_study(cfg, out_dir, progress=True):
-    """Train every (regime, seed), score on every test set, write the results; return them."""
+def checkpoints(cfg):
+    """The steps at which every model is scored on the clean test set: N/2 and N."""
+    return (max(1, cfg.iterations // 2), cfg.iterations)
+
+
+def run_key(regime, seed):
+    return f"{regime}_seed{seed}"
+
+
+def _fingerprint(cfg, regime, train_split):
+    """What a stored run depends on: the configuration (less the lists of seeds and regimes),
+    the regime's augmentation and the training frames."""
+    import hashlib
+
+    d = asdict(cfg)
+    for k in ("seeds", "regimes", "jobs", "name", "bootstrap"):
+        d.pop(k)
+    d["augmentation"] = repr(_pipeline(regime, cfg.size))
+    d["train_frames"] = hashlib.sha256(train_split.images.tobytes()
+                                       + train_split.labels.tobytes()).hexdigest()
+    return json.loads(json.dumps(d))
+
+
+_WORKER = {}
+
+
+def _init_worker(cfg, train_split, sets_eval, threads):
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    _WORKER.update(cfg=cfg, train=train_split, sets=sets_eval)
+
+
+def _one_run(regime, seed, progress=False):
+    """Train and score one (regime, seed); returns (run, confusions, predictions)."""
+    cfg, train_split, sets_eval = _WORKER["cfg"], _WORKER["train"], _WORKER["sets"]
+    half, full = checkpoints(cfg)
+    images, labels, _ = sets_eval["clean"]
+    part_way = {}
+
+    def on_step(done, model):
+        if done == half:
+            part_way["clean_miou"] = scores(frame_confusions(
+                predict_all(model, images, cfg.device), labels).sum(0))["miou"]
+
+    model, history, seconds = train_regime(cfg, regime, seed, full, train_split, progress,
+                                           on_step)
+    run = {"regime": regime, "seed": seed, "iterations": full, "train_seconds": seconds,
+           "final_loss": history[-1] if history else None,
+           "clean_miou_at": {str(half): part_way["clean_miou"]}, "results": {}}
+    confusions, predictions = {}, {}
+    for name, (images, labels, occluded) in sets_eval.items():
+        pred = predict_all(model, images, cfg.device)
+        predictions[name] = pred[:3]
+        run["results"][name] = {}
+        for scoring in _scorings(name):
+            cms = frame_confusions(pred, labels, occluded if scoring == "visible" else None)
+            confusions[f"{name}/{scoring}"] = cms
+            run["results"][name][scoring] = scores(cms.sum(0))
+    return run, confusions, predictions
+
+
+def _scorings(name):
+    return SCORINGS if name in TEST_SETS[1:] else ("amodal",)
+
+
+def _load_run(runs_dir, key, fingerprint):
+    meta = runs_dir / f"{key}.json"
+    if not meta.exists():
+        return None
+    stored = json.loads(meta.read_text())
+    if stored.get("fingerprint") != fingerprint:
+        return None
+    with np.load(runs_dir / f"{key}.npz") as z:
+        confusions = {k[len("cm:"):]: z[k] for k in z.files if k.startswith("cm:")}
+        predictions = {k[len("pred:"):]: z[k] for k in z.files if k.startswith("pred:")}
+    return stored["run"], confusions, predictions
+
+
+def _save_run(runs_dir, key, fingerprint, run, confusions, predictions):
+    np.savez_compressed(runs_dir / f"{key}.npz",
+                        **{f"cm:{k}": v for k, v in confusions.items()},
+                        **{f"pred:{k}": v for k, v in predictions.items()})
+    tmp = runs_dir / f"{key}.json.tmp"
+    tmp.write_text(json.dumps(_json_safe({"fingerprint": fingerprint, "run": run}), indent=1))
+    tmp.replace(runs_dir / f"{key}.json")  # written last: a run counts once it is complete
+
+
+def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, threads=None):
+    """Every (regime, seed, schedule) run, loaded from ``OUT/runs`` or trained (in `cfg.jobs`
+    processes), each saved as soon as it finishes. Returns {key: (run, confusions, preds)}."""
+    from tqdm.auto import tqdm
+
+    runs_dir = Path(out_dir) / "runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    fingerprints = {r: _fingerprint(cfg, r, train_split) for r in cfg.regimes}
+    wanted = [(r, s) for r in cfg.regimes for s in cfg.seeds]
+    done, todo = {}, []
+    for job in wanted:
+        stored = None if fresh else _load_run(runs_dir, run_key(*job), fingerprints[job[0]])
+        if stored is None:
+            todo.append(job)
+        else:
+            done[run_key(*job)] = stored
+    bar = tqdm(total=len(wanted), initial=len(done), desc="runs", disable=not progress,
+               dynamic_ncols=True)
+
+    def finish(job, result):
+        _save_run(runs_dir, run_key(*job), fingerprints[job[0]], *result)
+        done[run_key(*job)] = result
+        run = result[0]
+        bar.update()
+        clean = 100 * run["results"]["clean"]["amodal"]["miou"]
+        bar.write(f"{run_key(*job)}: clean mIoU {clean:.2f} in {run['train_seconds'] / 60:.1f} min")
+
+    if cfg.jobs > 1 and len(todo) > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(cfg.jobs, mp_context=mp.get_context("spawn"),
+                                 initializer=_init_worker,
+                                 initargs=(cfg, train_split, sets_eval, threads or 1)) as pool:
+            futures = {pool.submit(_one_run, *job): job for job in todo}
+            for future in as_completed(futures):
+                finish(futures[future], future.result())
+    else:
+        _init_worker(cfg, train_split, sets_eval, threads)
+        for job in todo:
+            finish(job, _one_run(*job, progress=progress and len(todo) == 1))
+    bar.close()
+    return done
+
+
+def convergence(cfg, done):
+    """{regime: {"iterations": [N/2, N], "clean_miou": [m_half, m_full]}}: clean mIoU incl.
+    background in % (points) of the same models part-way and at the end, mean over seeds."""
+    half, full = checkpoints(cfg)
+    out = {}
+    for regime in cfg.regimes:
+        runs = [done[run_key(regime, s)][0] for s in cfg.seeds]
+        m_half = np.mean([r["clean_miou_at"][str(half)] for r in runs])
+        m_full = np.mean([r["results"]["clean"]["amodal"]["miou"] for r in runs])
+        out[regime] = {"iterations": [half, full],
+                       "clean_miou": [100 * float(m_half), 100 * float(m_full)]}
+    return out
+
+
+def run_study(cfg, out_dir, progress=True, fresh=False, threads=None):
+    """Train every (regime, seed, schedule), score on every test set, write the results."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -580,44 +751,29 @@ def run_study(cfg, out_dir, progress=True):
     sets = occluded_test_sets(test_split)
     sets_eval = {**sets, "validation": (val_split.images, val_split.labels,
                                         np.zeros(val_split.images.shape, bool))}
+    done = train_all(cfg, out_dir, train_split, sets_eval, progress, fresh, threads)
 
-    confusions = {name: {s: {} for s in (SCORINGS if name in TEST_SETS[1:] else ("amodal",))}
+    confusions = {name: {scoring: {regime: np.stack([done[run_key(regime, s)][1]
+                                                     [f"{name}/{scoring}"] for s in cfg.seeds])
+                                   for regime in cfg.regimes}
+                         for scoring in _scorings(name)}
                   for name in sets_eval}
-    runs, examples, train_seconds = [], {}, 0.0
-    for regime in cfg.regimes:
-        per_seed = {name: {s: [] for s in confusions[name]} for name in sets_eval}
-        for seed in cfg.seeds:
-            if progress:
-                print(f"[{regime}, seed {seed}]", flush=True)
-            model, history, seconds = train_regime(cfg, regime, seed, train_split, progress)
-            train_seconds += seconds
-            run = {"regime": regime, "seed": seed, "train_seconds": seconds,
-                   "final_loss": history[-1] if history else None, "results": {}}
-            for name, (images, labels, occluded) in sets_eval.items():
-                pred = predict_all(model, images, cfg.device)
-                if seed == cfg.seeds[0] and name in TEST_SETS:
-                    examples.setdefault(regime, {})[name] = pred[:3]
-                run["results"][name] = {}
-                for scoring in confusions[name]:
-                    cms = frame_confusions(pred, labels, occluded if scoring == "visible" else None)
-                    per_seed[name][scoring].append(cms)
-                    run["results"][name][scoring] = scores(cms.sum(0))
-            runs.append(run)
-            del model
-        for name in per_seed:
-            for scoring, cms in per_seed[name].items():
-                confusions[name][scoring][regime] = np.stack(cms)
-
+    examples = {regime: {name: done[run_key(regime, cfg.seeds[0])][2][name]
+                         for name in TEST_SETS} for regime in cfg.regimes}
+    runs = [done[run_key(r, s)][0] for r in cfg.regimes for s in cfg.seeds]
     summary, comparisons = summarise({k: v for k, v in confusions.items() if k in TEST_SETS},
                                      cfg.bootstrap)
     elapsed = time.perf_counter() - started
-    n_iter = cfg.iterations * len(cfg.seeds) * len(cfg.regimes)
+    train_seconds = sum(run["train_seconds"] for run in runs)
+    n_iter = sum(run["iterations"] for run in runs)
     result = {
         "study": "TiAug / SAM-CL occlusion robustness (benchmarks/validation.py)",
         "date": date,
         "config": {**asdict(cfg), "size": list(cfg.size), "seeds": list(cfg.seeds),
                    "regimes": list(cfg.regimes)},
         "aux_mode": cfg.aux_mode or _default_aux_mode(),
+        "augmentation": {"tiaug": repr(_pipeline("tiaug", cfg.size)),
+                         "geometric": repr(_pipeline("geometric", cfg.size))},
         "data": {"source": source, "data_seed": DATA_SEED,
                  "train_frames": len(train_split.images),
                  "train_subjects": int(np.unique(train_split.subjects).size),
@@ -635,10 +791,11 @@ def run_study(cfg, out_dir, progress=True):
         "seconds_per_iteration": train_seconds / n_iter,
         "seconds_per_iteration_by_regime": {
             r: sum(run["train_seconds"] for run in runs if run["regime"] == r)
-            / (cfg.iterations * len(cfg.seeds)) for r in cfg.regimes},
+            / sum(run["iterations"] for run in runs if run["regime"] == r) for r in cfg.regimes},
         "class_names": list(_class_names()),
         "regimes": list(cfg.regimes),
         "test_sets": list(TEST_SETS),
+        "convergence": convergence(cfg, done),
         "runs": runs,
         "validation_set": {r: describe([run["results"]["validation"]["amodal"]["miou_no_bg"]
                                         for run in runs if run["regime"] == r])
@@ -653,6 +810,12 @@ def run_study(cfg, out_dir, progress=True):
         for scoring, r in d.items() for regime, cms in r.items()})
     save_examples(out_dir / "validation_examples.png", sets, examples)
     return result
+
+
+def _pipeline(regime, size):
+    from data import geometric_pipeline, tiaug_pipeline
+
+    return (geometric_pipeline if regime == "geometric" else tiaug_pipeline)(tuple(size))
 
 
 def _json_safe(obj):
@@ -691,7 +854,10 @@ def parse_args(argv=None):
     parser.add_argument("--aux-mode", default=None, help="SAMCLLoss aux mode (default: package's)")
     parser.add_argument("--regimes", nargs="+", choices=REGIMES, default=None)
     parser.add_argument("--iterations", type=int)
-    parser.add_argument("--lr", type=float, help="initial learning rate (poly schedule)")
+    parser.add_argument("--lr", type=float, help="peak learning rate")
+    parser.add_argument("--jobs", type=int, help="runs trained at a time (processes)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="retrain every run instead of reusing the finished ones in OUT/runs")
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--width", type=int, help="network channels at full resolution")
     parser.add_argument("--size", type=int, nargs=2, metavar=("H", "W"))
@@ -711,7 +877,7 @@ def parse_args(argv=None):
 def config_from_args(args):
     cfg = CONFIGS["tiny" if args.tiny else args.config]
     overrides = {"model": args.model, "aux_mode": args.aux_mode, "iterations": args.iterations,
-                 "lr": args.lr,
+                 "lr": args.lr, "jobs": args.jobs,
                  "batch_size": args.batch_size, "width": args.width, "device": args.device,
                  "workers": args.workers,
                  "seeds": tuple(args.seeds) if args.seeds else None,
@@ -731,7 +897,8 @@ def main(argv=None):
             import torch
 
             torch.set_num_threads(args.threads)
-        result = run_study(config_from_args(args), args.out, progress=not args.no_progress)
+        result = run_study(config_from_args(args), args.out, progress=not args.no_progress,
+                           fresh=args.fresh, threads=args.threads)
     print(format_text(result))
     print()
     for sentence in findings(result):

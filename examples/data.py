@@ -27,7 +27,7 @@ from torch.utils.data import Dataset
 
 import tiaug
 from tiaug.datasets import synthetic_faces
-from tiaug.normalize import minmax
+from tiaug.normalize import fixed_range, minmax
 from tiaug.seeding import sample_rng
 
 
@@ -43,6 +43,9 @@ class ThermalFrames(Dataset):
         Class maps for array `images`.
     transform : tiaug transform, optional
         Called as ``transform(image=temps, mask=labels, rng=...)`` on every access.
+    normalize : callable, optional
+        Maps a °C frame to the network's input range after augmentation; the default is
+        :func:`normalize_frame`.
     seed : int, optional
         Seed of the augmentation. Sample `index` of epoch `e` is augmented with
         ``tiaug.seeding.sample_rng(seed, index, e)``: the same frames come out whatever the
@@ -55,7 +58,7 @@ class ThermalFrames(Dataset):
     with a copy of the dataset, see the new epoch.
     """
 
-    def __init__(self, images, labels=None, *, transform=None, seed=0):
+    def __init__(self, images, labels=None, *, transform=None, normalize=None, seed=0):
         if isinstance(images, (str, os.PathLike)):
             if labels is not None:
                 raise ValueError("labels must be None when images is a folder")
@@ -74,6 +77,7 @@ class ThermalFrames(Dataset):
             self.root = self.names = None
             self.images, self.labels = images, labels
         self.transform = transform
+        self.normalize = normalize_frame if normalize is None else normalize
         self.seed = seed
         self.epoch = 0
 
@@ -98,12 +102,23 @@ class ThermalFrames(Dataset):
             out = self.transform(image=image, mask=labels,
                                  rng=sample_rng(self.seed, index, self.epoch))
             image, labels = out["image"], out["mask"]
-        x = minmax(image, (-1.0, 1.0)).astype(np.float32)
+        x = self.normalize(image).astype(np.float32)
         return torch.from_numpy(x)[None], torch.from_numpy(labels.astype(np.int64))
 
 
+NORMALIZATIONS = {
+    "minmax": lambda image: minmax(image, (-1.0, 1.0)),
+    "fixed": lambda image: fixed_range(image, 15.0, 40.0, (-1.0, 1.0)),
+}
+
+
+def normalize_frame(image):
+    """Per-image min-max to [-1, 1], as the paper does."""
+    return NORMALIZATIONS["minmax"](image)
+
+
 def tiaug_pipeline(size=None):
-    """The TiAug preset: flips, rotation, scaling (0.5-2x), blur, hot/cold occluders and NETD
+    """The TiAug preset: flips, mild rotation and scaling, blur, hot/cold occluders and NETD
     sensor noise. `size` is the output (H, W) (None keeps each frame's size)."""
     return tiaug.TiAug(size=size)
 

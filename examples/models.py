@@ -1,15 +1,15 @@
 """Two small segmentation networks for thermal frames: UNet and Attention UNet.
 
 The paper trains both from scratch (Xavier-uniform initialisation, no pretrained weights) on
-single-channel temperature frames normalised per image to [-1, 1]. These are compact versions
-(``width`` channels at full resolution, doubled at each of four poolings) that train on a CPU.
-Any frame size works: the decoder resizes to the skip connection's size, so H and W need not be
-multiples of 16.
+single-channel temperature frames. These are compact versions (``width`` channels at full
+resolution, doubled at each of ``depth`` poolings; the paper's UNet has width 64 and depth 4) that
+train on a CPU. Any frame size works: the decoder resizes to the skip connection's size, so H and W
+need not be multiples of ``2**depth``.
 
 Use::
 
     from models import build_model          # with examples/ on sys.path
-    model = build_model("attention_unet", num_classes=6, width=16)
+    model = build_model("attention_unet", num_classes=6, width=16, depth=3)
     logits = model(x)                       # x (N, 1, H, W) -> logits (N, 6, H, W)
 """
 
@@ -45,7 +45,7 @@ class AttentionGate(nn.Module):
 
 
 class UNet(nn.Module):
-    """UNet with four poolings; ``attention=True`` gates every skip connection (Attention UNet).
+    """UNet with `depth` poolings; ``attention=True`` gates every skip connection (Attention UNet).
 
     Parameters
     ----------
@@ -57,21 +57,26 @@ class UNet(nn.Module):
         Channels of the first block; block ``k`` has ``width * 2**k``.
     attention : bool
         Insert an attention gate on each skip connection.
+    depth : int
+        Number of poolings (resolution levels minus one), at least 1.
     """
 
-    def __init__(self, num_classes=6, in_channels=1, width=16, attention=False):
+    def __init__(self, num_classes=6, in_channels=1, width=16, attention=False, depth=4):
         super().__init__()
-        chans = [width * 2**k for k in range(5)]
+        if depth < 1:
+            raise ValueError(f"depth must be at least 1, got {depth}")
+        chans = [width * 2**k for k in range(depth + 1)]
         self.encoders = nn.ModuleList(
             [conv_block(in_channels, chans[0])]
-            + [conv_block(chans[k - 1], chans[k]) for k in range(1, 5)]
+            + [conv_block(chans[k - 1], chans[k]) for k in range(1, depth + 1)]
         )
         self.ups = nn.ModuleList(
-            [nn.ConvTranspose2d(chans[k + 1], chans[k], 2, stride=2) for k in range(4)]
+            [nn.ConvTranspose2d(chans[k + 1], chans[k], 2, stride=2) for k in range(depth)]
         )
-        self.decoders = nn.ModuleList([conv_block(2 * chans[k], chans[k]) for k in range(4)])
+        self.decoders = nn.ModuleList([conv_block(2 * chans[k], chans[k]) for k in range(depth)])
         self.gates = (
-            nn.ModuleList([AttentionGate(chans[k], chans[k], chans[k] // 2) for k in range(4)])
+            nn.ModuleList([AttentionGate(chans[k], chans[k], chans[k] // 2)
+                           for k in range(depth)])
             if attention
             else None
         )
@@ -92,7 +97,7 @@ class UNet(nn.Module):
             x = encoder(x if k == 0 else F.max_pool2d(x, 2))
             skips.append(x)
         x = skips.pop()
-        for k in reversed(range(4)):
+        for k in reversed(range(len(self.decoders))):
             skip = skips[k]
             x = self.ups[k](x)
             # Odd sizes lose a row/column when pooled; resize back to the skip's exact size.
@@ -107,7 +112,7 @@ class UNet(nn.Module):
 MODELS = ("unet", "attention_unet")
 
 
-def build_model(name="unet", num_classes=6, in_channels=1, width=16):
+def build_model(name="unet", num_classes=6, in_channels=1, width=16, depth=4):
     """Build a segmentation network by name.
 
     Parameters
@@ -120,6 +125,8 @@ def build_model(name="unet", num_classes=6, in_channels=1, width=16):
         Input channels.
     width : int
         Channels at full resolution (16 trains on a CPU; the paper-sized UNet uses 64).
+    depth : int
+        Number of poolings (4 in the paper; 3 is enough for faces of 100-200 pixels).
 
     Returns
     -------
@@ -128,4 +135,4 @@ def build_model(name="unet", num_classes=6, in_channels=1, width=16):
     """
     if name not in MODELS:
         raise ValueError(f"name must be one of {', '.join(map(repr, MODELS))}, got {name!r}")
-    return UNet(num_classes, in_channels, width, attention=name == "attention_unet")
+    return UNet(num_classes, in_channels, width, attention=name == "attention_unet", depth=depth)

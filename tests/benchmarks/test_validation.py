@@ -30,6 +30,30 @@ def faces():
 
 
 # ---------------------------------------------------------------- the tiny study
+def test_stopped_study_resumes_with_the_finished_runs(tmp_path, monkeypatch):
+    cfg = validation.CONFIGS["tiny"]
+    validation.main(["--tiny", "--out", str(tmp_path), "--no-progress", "--regimes", "geometric"])
+    before = (tmp_path / "runs" / "geometric_seed0.json").read_text()
+    trained = []
+    original = validation._one_run
+    monkeypatch.setattr(validation, "_one_run",
+                        lambda *job, **kw: trained.append(job) or original(*job, **kw))
+    validation.main(["--tiny", "--out", str(tmp_path), "--no-progress",
+                     "--regimes", "geometric", "tiaug"])
+    assert trained == [("tiaug", 0)]
+    assert (tmp_path / "runs" / "geometric_seed0.json").read_text() == before
+    # Another configuration, augmentation or training set does not reuse them.
+    train_split = validation.synthetic_splits(cfg)[0]
+    assert validation._load_run(tmp_path / "runs", "geometric_seed0", validation._fingerprint(
+        cfg, "geometric", train_split)) is not None
+    for other in (validation._fingerprint(validation.replace(cfg, lr=1.0), "geometric",
+                                          train_split),
+                  validation._fingerprint(cfg, "tiaug", train_split),
+                  validation._fingerprint(cfg, "geometric", validation.Split(
+                      train_split.images + 1, train_split.labels, train_split.subjects))):
+        assert validation._load_run(tmp_path / "runs", "geometric_seed0", other) is None
+
+
 def test_tiny_study_writes_complete_results(tmp_path, capsys):
     validation.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
     printed = capsys.readouterr().out
@@ -48,6 +72,16 @@ def test_tiny_study_writes_complete_results(tmp_path, capsys):
 
     assert sorted((r["regime"], r["seed"]) for r in result["runs"]) == sorted(
         (regime, 0) for regime in validation.REGIMES)
+    # Convergence: the same models half-way and at the end, clean mIoU in points.
+    assert set(result["convergence"]) == set(validation.REGIMES)
+    for regime, conv in result["convergence"].items():
+        assert conv["iterations"] == [2, 4]
+        run = next(r for r in result["runs"] if r["regime"] == regime)
+        assert conv["clean_miou"] == pytest.approx(
+            [100 * run["clean_miou_at"]["2"], 100 * run["results"]["clean"]["amodal"]["miou"]])
+        assert 0.0 <= run["clean_miou_at"]["2"] <= 1.0
+    assert sorted(p.name for p in (tmp_path / "runs").glob("*.json")) == sorted(
+        f"{regime}_seed0.json" for regime in validation.REGIMES)
     for run in result["runs"]:
         assert set(run["results"]) == {*validation.TEST_SETS, "validation"}
         assert set(run["results"]["heldout_occluders"]) == set(validation.SCORINGS)
@@ -74,6 +108,7 @@ def test_tiny_study_writes_complete_results(tmp_path, capsys):
 
     rst = (tmp_path / "validation_table.rst").read_text()
     assert ".. list-table:: mIoU incl. background" in rst and "Findings" in rst
+    assert ".. list-table:: Convergence" in rst
     with np.load(tmp_path / "validation_confusion.npz") as cms:
         assert cms["clean/amodal/geometric"].shape == (1, data["test_frames"], 6, 6)
     assert (tmp_path / "validation_examples.png").stat().st_size > 0

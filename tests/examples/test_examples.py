@@ -84,6 +84,38 @@ def test_models_keep_odd_frame_sizes(name):
 def test_build_model_rejects_unknown_name():
     with pytest.raises(ValueError, match="name must be one of 'unet', 'attention_unet'"):
         build_model("segformer")
+    with pytest.raises(ValueError, match="depth must be at least 1, got 0"):
+        build_model("unet", depth=0)
+
+
+@pytest.mark.parametrize("depth", [1, 3, 4])
+def test_model_depth_sets_the_poolings(depth):
+    model = build_model("unet", num_classes=6, width=4, depth=depth)
+    assert len(model.encoders) == depth + 1 and len(model.decoders) == depth
+    assert model(torch.zeros(1, 1, 33, 45)).shape == (1, 6, 33, 45)
+
+
+def test_learning_rate_schedules():
+    cosine = train.TrainConfig(iterations=100, warmup=0.1)
+    factors = [train.lr_factor(step, cosine) for step in range(100)]
+    assert factors[:10] == pytest.approx([(k + 1) / 10 for k in range(10)])  # linear warm-up
+    assert factors[10] == 1.0 and factors[55] == pytest.approx(0.5)
+    assert all(a >= b for a, b in zip(factors[10:], factors[11:]))  # then decays to 0
+    assert train.lr_factor(100, cosine) == pytest.approx(0.0)
+    paper = train.TrainConfig.paper(iterations=100)
+    assert (paper.optimizer, paper.schedule, paper.lr, paper.weight_decay) == (
+        "sgd", "poly", 0.01, 5e-4)
+    assert train.lr_factor(0, paper) == 1.0
+    assert train.lr_factor(50, paper) == pytest.approx(0.5 ** 0.9)
+    model = build_model("unet", width=4)
+    criterion = train.SegmentationLoss(paper)
+    assert isinstance(train.make_optimizer(paper, model, criterion), torch.optim.SGD)
+    assert isinstance(train.make_optimizer(cosine, model, criterion), torch.optim.AdamW)
+    with pytest.raises(ValueError, match="optimizer must be 'adamw' or 'sgd', got 'lion'"):
+        train.make_optimizer(train.TrainConfig(optimizer="lion"), model, criterion)
+    with pytest.raises(ValueError, match="schedule must be 'cosine' or 'poly', got 'step'"):
+        train.make_schedule(torch.optim.SGD(model.parameters(), lr=0.1),
+                            train.TrainConfig(schedule="step"))
 
 
 def test_thermal_frames_normalises_after_augmentation():
@@ -102,7 +134,7 @@ def test_thermal_frames_normalises_after_augmentation():
 def test_geometric_pipeline_is_tiaug_without_occluders_and_noise():
     image, labels, _ = synthetic_faces(1, SIZE, rng=0)
     names = [type(t).__name__ for t in data.geometric_pipeline(SIZE).transforms]
-    assert names == ["HorizontalFlip", "VerticalFlip", "Rotate", "RandomScale", "GaussianBlur"]
+    assert names == ["HorizontalFlip", "Rotate", "RandomScale", "GaussianBlur"]
     for seed in range(10):
         out = data.geometric_pipeline(SIZE)(image=image[0], mask=labels[0], rng=seed)
         assert not out["occluded"].any()

@@ -24,14 +24,16 @@ PACKAGE = Path(tiaug.__file__).parent
 
 # Compiles kernels (float32) and prints a digest of the results plus numba's cache counters.
 # FULL runs every kernel of the package, SMALL only the cheap noise and blur kernels.
-FULL = "[Rotate(), RandomScale(), GaussianBlur(), ThermalOcclusion(), NETDNoise()]"
+FULL = ("[Rotate(), RandomScale(), GaussianBlur(), ThermalOcclusion(), RandomOccluders(), "
+        "NETDNoise()]")
 SMALL = "[GaussianBlur(), NETDNoise()]"
 WORKLOAD = r"""
 import hashlib, importlib, json, pkgutil
 import numpy as np
 import numba
 import tiaug
-from tiaug import Compose, GaussianBlur, NETDNoise, RandomScale, Rotate, ThermalOcclusion
+from tiaug import Compose, GaussianBlur, NETDNoise, RandomOccluders, RandomScale, Rotate
+from tiaug import ThermalOcclusion
 import tiaug._kernels
 
 rng = np.random.default_rng(0)

@@ -26,6 +26,7 @@ _NAMES = {
     "Eyeglasses": "occlusion",
     "HeldCup": "occlusion",
     "HandOcclusion": "occlusion",
+    "RandomOccluders": "occlusion",
 }
 # Every public module, reachable as an attribute (``tiaug.geometry.warp``) without importing it.
 _SUBMODULES = {

@@ -34,6 +34,7 @@ def identity(rng):
         brow_gap=u(0.2, 0.27),
         brow_arch=u(0.05, 0.1),
         brow_thick=u(0.09, 0.13),
+        brow_drop=u(1.0, 2.0),  # brow hair over the skin: denser brows insulate more
         nose_tip=u(0.5, 0.62),
         nose_w=u(0.2, 0.26),
         mouth_v=u(0.92, 1.04),
@@ -314,7 +315,7 @@ def render(shape, ident, fr, rng, labelling="landmarks"):
         # The hair of the eyebrows insulates the skin beneath.
         for p in brow[1:4]:
             cv.paint(image, p + [0, 0.03], 0.08, 0.035, skin - 0.8, 0.8)
-        cv.fill(image, _hull(brow_hull), skin - 1.0, 0.7)
+        cv.fill(image, _hull(brow_hull), skin - ident["brow_drop"], 0.8)
     tip, nw = lm["nose_tip"], ident["nose_w"]
     nose_t = skin - ident["nose_drop"] * fr["breath"]
     cv.paint(image, (tip[0], 0.5 * (ident["eye_v"] + tip[1])), 0.07, 0.2, skin - 0.4, 0.7)

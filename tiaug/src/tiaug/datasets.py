@@ -42,7 +42,7 @@ inner eye corners         35.6-36.4 per subject at 22 °C ambient (medial canthi
                           temperature; half the skin's ambient drift); the open eye (ocular
                           surface, cooled by the tear film) 1-2 below them, the lids and
                           periorbital region in between
-eyebrows                  up to 1 cooler than the skin over the brow (hair insulates)
+eyebrows                  1-2 cooler than the skin over the brow (hair insulates)
 nose                      tip 1.5-4 cooler than the skin (breathing and exposure), warm creases
                           beside the nostrils
 mouth / chin              lips +0.4, an open mouth near core temperature; chin tip cooler

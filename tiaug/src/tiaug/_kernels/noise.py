@@ -10,15 +10,7 @@ function of ``(seed, i)``, so replay is exact.
 import numpy as np
 
 from . import jit
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_INV_2_53 = 1.0 / 9007199254740992.0
+from .splitmix import GOLDEN, uniform
 
 
 @jit
@@ -37,11 +29,7 @@ def add_bounded_noise(image, seed, amplitude, out):
     # bound; only then does a second pass step them back.
     outside = 0
     for i in range(x.size):
-        z = state + np.uint64(i) * _GOLDEN
-        z = (z ^ (z >> _S30)) * _MIX1
-        z = (z ^ (z >> _S27)) * _MIX2
-        z = z ^ (z >> _S31)
-        u = np.float64(np.int64(z >> _S11)) * _INV_2_53  # via int64: vectorises (< 2**53, exact)
+        u = uniform(state + np.uint64(i) * GOLDEN)
         xi = np.float64(x[i])
         o[i] = xi + amplitude * (2.0 * u - 1.0)  # rounds to out's dtype
         outside += abs(np.float64(o[i]) - xi) > amplitude

@@ -1,4 +1,6 @@
-"""Synthetic occluders hotter and colder than the face, and real ones: eyeglasses, a cup, a hand.
+"""Synthetic occluders hotter and colder than the face, real ones (eyeglasses, a cup, a hand), and
+the occluder families of :class:`tiaug.RandomOccluders` (:data:`tiaug.occlusion.FAMILIES`),
+whose temperatures follow the scene (:func:`tiaug.occlusion.scene_temperatures`).
 
 An *occluder* is a plain dict: a list of shapes drawn at one temperature (optionally a linear
 gradient along an axis). The functional layer rasterises and applies explicit occluders
@@ -27,16 +29,22 @@ segment), so it never leaves ``[min(t_start, t_end), max(t_start, t_end)]``.
 from ._draw import draw_occluders, occlude
 from ._format import LABEL_POLICIES
 from ._objects import Eyeglasses, HandOcclusion, HeldCup
+from ._random import EDGES, FAMILIES, RandomOccluders
+from ._scene import scene_temperatures
 from ._synthetic import MIN_SPREAD, SHAPES, ThermalOcclusion
 
 __all__ = [
+    "EDGES",
+    "FAMILIES",
     "LABEL_POLICIES",
     "MIN_SPREAD",
     "SHAPES",
     "Eyeglasses",
     "HandOcclusion",
     "HeldCup",
+    "RandomOccluders",
     "ThermalOcclusion",
     "draw_occluders",
     "occlude",
+    "scene_temperatures",
 ]

@@ -1,0 +1,117 @@
+"""scene_temperatures and the face frame the occluder families are placed in."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tiaug.datasets import make_face
+from tiaug.occlusion import scene_temperatures
+from tiaug.occlusion._scene import SKIN_MAX, _eye_centres, locate_face
+from tiaug.occlusion._shapes import eye_centres
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_estimates_match_the_labelled_face_and_the_wall(seed):
+    temps, labels = make_face((256, 320), rng=seed)
+    ambient, skin = scene_temperatures(temps, labels)
+    assert abs(skin - np.median(temps[labels != 0])) < 0.2
+    assert abs(ambient - np.percentile(temps[labels == 0], 25)) < 0.2
+    # Without labels: the wall, and the warm face region.
+    a2, s2 = scene_temperatures(temps)
+    assert abs(a2 - ambient) < 0.5 and abs(s2 - skin) < 1.0
+
+
+def test_estimates_are_robust_to_hot_and_cold_objects():
+    temps, labels = make_face((256, 320), rng=1)
+    ambient, skin = scene_temperatures(temps)
+    hot, cold = temps.copy(), temps.copy()
+    hot[200:, :90] = 65.0  # a hot drink over 7 % of the frame
+    cold[:60, :] = 5.0  # a cold window across the top
+    assert abs(scene_temperatures(hot)[1] - skin) < 0.6
+    assert abs(scene_temperatures(hot)[0] - ambient) < 0.5
+    assert abs(scene_temperatures(cold)[1] - skin) < 0.6
+    # Min-max would have moved by tens of degrees.
+    assert hot.max() - temps.max() > 25 and temps.min() - cold.min() > 10
+
+
+def test_uniform_and_hot_frames():
+    assert scene_temperatures(np.full((8, 8), 30.0)) == (30.0, 30.0)
+    # Nothing at skin temperature or below: skin falls back to ambient.
+    assert scene_temperatures(np.full((8, 8), SKIN_MAX + 10.0)) == (52.0, 52.0)
+    # A mask without face pixels is ignored.
+    temps = np.random.default_rng(0).uniform(20, 35, (16, 16))
+    assert scene_temperatures(temps, np.zeros((16, 16), np.uint8)) == scene_temperatures(temps)
+
+
+def test_ignored_pixels_are_neither_face_nor_background():
+    temps, labels = make_face((128, 160), rng=0)
+    base = scene_temperatures(temps, labels)
+    spoiled_t, spoiled_l = temps.copy(), labels.copy()
+    spoiled_t[:40], spoiled_l[:40] = 60.0, 255  # a hot occluder relabelled as ignored
+    assert scene_temperatures(spoiled_t, spoiled_l, ignore_index=255) == pytest.approx(
+        base, abs=0.3)
+    assert scene_temperatures(spoiled_t, spoiled_l)[1] > base[1] + 5  # counted as face
+
+
+def test_inputs_are_checked():
+    with pytest.raises(TypeError, match="image has dtype uint16"):
+        scene_temperatures(np.zeros((4, 4), np.uint16))
+    with pytest.raises(ValueError, match=r"mask must have the image's shape \(4, 4\)"):
+        scene_temperatures(np.zeros((4, 4)), np.zeros((3, 4), np.uint8))
+    with pytest.raises(TypeError, match="ignore_index must be an int, got float"):
+        scene_temperatures(np.zeros((4, 4)), ignore_index=255.0)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_face_from_eyes_and_from_temperatures_agree(seed):
+    temps, labels = make_face((256, 320), rng=seed)
+    ambient, skin = scene_temperatures(temps, labels)
+    by_eyes = locate_face(temps, labels, 3, ambient, skin)
+    by_heat = locate_face(temps, None, 3, ambient, skin)
+    # Labels: the eyes are the labelled ones, ordered along the face's right axis.
+    rows, cols = np.nonzero(labels == 3)
+    assert by_eyes.eyes[0][1] < by_eyes.eyes[1][1]
+    assert abs(np.mean([e[0] for e in by_eyes.eyes]) - rows.mean()) < 3
+    assert by_eyes.up @ np.array([-1.0, 0.0]) > 0.9  # make_face rolls at most 15 degrees
+    # Temperatures only: upright, within 10 % of a face height of the eye-based frame.
+    assert np.hypot(*(by_heat.centre - by_eyes.centre)) < 0.1 * by_eyes.size
+    assert 0.85 < by_heat.size / by_eyes.size < 1.15
+
+
+def test_face_turns_with_the_labels():
+    temps, labels = make_face((256, 256), rng=0)
+    ambient, skin = scene_temperatures(temps, labels)
+    upright = locate_face(temps, labels, 3, ambient, skin)
+    turned = locate_face(np.rot90(temps), np.rot90(labels), 3, ambient, skin)
+    # np.rot90 turns counter-clockwise: the face's up (-1, 0) becomes (0, -1), i.e. left.
+    expected = np.array([-upright.up[1], upright.up[0]])
+    assert turned.up @ expected > 0.99
+    assert abs(turned.size - upright.size) < 0.05 * upright.size
+
+
+def test_face_without_eyes_or_warmth():
+    temps = np.full((40, 60), 25.0)
+    labels = np.zeros((40, 60), np.uint8)
+    labels[20:30, 25:35] = 1
+    face = locate_face(temps, labels, 3, 25.0, 29.0)
+    np.testing.assert_allclose(face.centre, [24.5, 29.5])
+    np.testing.assert_allclose(face.up, [-1.0, 0.0])
+    middle = locate_face(temps, None, 3, 25.0, 29.0)
+    np.testing.assert_allclose(middle.centre, [19.5, 29.5])
+    assert middle.size == pytest.approx(0.6 * 40)
+
+
+@given(seed=st.integers(0, 2**32 - 1), tilt=st.floats(-1.2, 1.2))
+def test_eye_split_matches_the_eigenvector_split(seed, tilt):
+    rng = np.random.default_rng(seed)
+    labels = np.zeros((48, 64), np.uint8)
+    centre, half = np.array([24.0, 32.0]), 14.0 * np.array([np.sin(tilt), np.cos(tilt)])
+    for eye in (centre - half, centre + half):
+        pts = eye + rng.normal(0.0, 2.0, (30, 2))
+        labels[tuple(np.clip(np.round(pts), 0, [47, 63]).astype(int).T)] = 3
+    ours, reference = _eye_centres(labels, 3), eye_centres(labels, 3)
+    assert (ours is None) == (reference is None)
+    if ours is not None:
+        got = sorted(map(tuple, ours))
+        np.testing.assert_allclose(got, sorted(map(tuple, reference)))
