@@ -30,6 +30,7 @@ from tiaug import (
     HeldCup,
     HorizontalFlip,
     NETDNoise,
+    RandomOccluders,
     RandomScale,
     Rotate,
     ThermalOcclusion,
@@ -59,6 +60,7 @@ TRANSFORMS = {
     "Eyeglasses": dict(build=Eyeglasses, requires_mask=True),
     "HeldCup": dict(build=HeldCup),
     "HandOcclusion": dict(build=HandOcclusion),
+    "RandomOccluders": dict(build=lambda: RandomOccluders(count=(1, 3))),
 }
 # Public classes that are not transforms one can call, with the reason.
 ABSTRACT = {

@@ -5,9 +5,17 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_choice, check_number, check_probability, check_range
+from .._base import drawn_value
+from .._validation import (
+    check_choice,
+    check_number,
+    check_probability,
+    check_range,
+    check_temperature,
+)
+from ..blur import MAX_SIGMA
 from . import _families
-from ._composite import paint_objects
+from ._composite import check_objects, paint_objects
 from ._draw import _Occluding
 from ._format import _label_value
 from ._scene import _scene_temperatures, locate_face
@@ -131,7 +139,7 @@ class RandomOccluders(_Occluding):
         self.weights = _check_weights(weights, len(self.families))
         self.count = _check_count(count)
         self.edges = _check_names(edges, "edges", EDGES)
-        self.psf = check_range(psf, "psf", low=0.0)
+        self.psf = check_range(psf, "psf", low=0.0, high=MAX_SIGMA * _FWHM)
         self.soft = check_range(soft, "soft", low=0.0, high=1.0)
         self.translucent = check_probability(translucent, "translucent")
         self.footprint = check_probability(footprint, "footprint")
@@ -169,6 +177,15 @@ class RandomOccluders(_Occluding):
         return {"family": family, "parts": parts, "edge": edge, "sigma": float(fwhm / _FWHM),
                 "footprint": marks, "removed": removed}
 
+    def _check_drawn(self, params):
+        ambient = check_temperature(drawn_value(params, "ambient"), "params['ambient']")
+        skin = check_temperature(drawn_value(params, "skin"), "params['skin']")
+        if not skin > ambient:  # footprints are weighted by (T - ambient) / (skin - ambient)
+            raise ValueError(f"params['skin'] must be above params['ambient'], got "
+                             f"skin={skin:g}, ambient={ambient:g}")
+        objects = check_objects(drawn_value(params, "objects"), "params['objects']")
+        return {**params, "ambient": ambient, "skin": skin, "objects": objects}
+
     def apply(self, params, image, mask, occluded):
         label = _label_value(self.label_policy, self.ignore_index, mask)
         return paint_objects(image, mask, occluded, params["objects"], label, params["ambient"],
@@ -203,7 +220,9 @@ def _check_weights(weights, n):
     if isinstance(weights, str) or not isinstance(weights, (tuple, list)) or len(weights) != n:
         raise TypeError(f"weights must be None or a sequence of {n} numbers (one per family), "
                         f"got {weights!r}")
-    checked = tuple(check_number(w, f"weights[{i}]", low=0.0) for i, w in enumerate(weights))
+    # Bounded, so that their sum is finite and normalises to probabilities.
+    checked = tuple(check_number(w, f"weights[{i}]", low=0.0, high=1e6)
+                    for i, w in enumerate(weights))
     if not sum(checked) > 0.0:
         raise ValueError(f"weights must not all be 0, got {weights!r}")
     return checked
