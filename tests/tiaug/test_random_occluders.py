@@ -458,3 +458,14 @@ def test_repr_names_the_parameters():
     text = repr(RandomOccluders(families=("cup",), count=2))
     assert text.startswith("RandomOccluders(") and "families=('cup',)" in text
     assert "count=(2, 2)" in text
+
+
+def test_soft_edges_of_a_large_frame_replay():
+    # soft is a fraction of the short side: its PSF is capped at sigma 100 px, the bound replay
+    # checks, so a call's own params always replay.
+    temps = np.full((600, 640), 22.0, np.float32)  # soft=0.9: a 540 px FWHM, sigma 229 px
+    temps[200:400, 220:420] = 34.0
+    t = RandomOccluders(families=("blob",), count=1, edges=("soft",), soft=(0.9, 1.0))
+    out = t(image=temps, rng=0)
+    assert out["params"]["objects"][0]["sigma"] == 100.0
+    assert t.replay(out["params"], image=temps)["image"].tobytes() == out["image"].tobytes()

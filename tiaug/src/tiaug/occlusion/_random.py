@@ -174,7 +174,9 @@ class RandomOccluders(_Occluding):
         if drawn.contact and rng.random() < self.footprint:
             marks = tuple(_footprint(rng, contact, skin) for contact in drawn.contact)
             removed = bool(rng.random() < self.residual)
-        return {"family": family, "parts": parts, "edge": edge, "sigma": float(fwhm / _FWHM),
+        # Capped as the blur is: wider kernels cost time and flatten the object anyway.
+        sigma = min(float(fwhm / _FWHM), MAX_SIGMA)
+        return {"family": family, "parts": parts, "edge": edge, "sigma": sigma,
                 "footprint": marks, "removed": removed}
 
     def _check_drawn(self, params):
