@@ -27,7 +27,7 @@ from torch.utils.data import Dataset
 
 import tiaug
 from tiaug.datasets import synthetic_faces
-from tiaug.normalize import fixed_range, minmax
+from tiaug.normalize import minmax
 from tiaug.seeding import sample_rng
 
 
@@ -106,15 +106,9 @@ class ThermalFrames(Dataset):
         return torch.from_numpy(x)[None], torch.from_numpy(labels.astype(np.int64))
 
 
-NORMALIZATIONS = {
-    "minmax": lambda image: minmax(image, (-1.0, 1.0)),
-    "fixed": lambda image: fixed_range(image, 15.0, 40.0, (-1.0, 1.0)),
-}
-
-
 def normalize_frame(image):
     """Per-image min-max to [-1, 1], as the paper does."""
-    return NORMALIZATIONS["minmax"](image)
+    return minmax(image, (-1.0, 1.0))
 
 
 def tiaug_pipeline(size=None):
