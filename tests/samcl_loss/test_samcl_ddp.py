@@ -2,6 +2,8 @@
 
 import os
 import socket
+import time
+from datetime import timedelta
 
 import pytest
 import torch
@@ -12,6 +14,7 @@ from torch import nn
 from samcl_loss import SAMCLLoss
 
 C, STEPS, WORLD = 3, 3, 2
+JOIN_TIMEOUT_S = 180
 
 
 class SegmenterWithLoss(nn.Module):
@@ -49,8 +52,11 @@ def sgd(model):
 def _worker(rank, port, out_dir):
     os.environ["MASTER_ADDR"] = "127.0.0.1"
     os.environ["MASTER_PORT"] = str(port)
+    # Gloo otherwise binds to the address the host name resolves to, which on some sandboxed
+    # machines is not reachable from the other rank: the ranks then wait on each other forever.
+    os.environ["GLOO_SOCKET_IFNAME"] = "lo"
     torch.set_num_threads(1)
-    dist.init_process_group("gloo", rank=rank, world_size=WORLD)
+    dist.init_process_group("gloo", rank=rank, world_size=WORLD, timeout=timedelta(seconds=60))
     try:
         model = new_model()
         ddp = nn.parallel.DistributedDataParallel(model)
@@ -83,8 +89,14 @@ def _free_port():
 @pytest.mark.slow
 @pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason="needs gloo")
 def test_ddp_two_processes_keep_aux_in_sync(tmp_path):
-    torch.multiprocessing.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=WORLD,
-                                join=True)
+    ctx = torch.multiprocessing.start_processes(
+        _worker, args=(_free_port(), str(tmp_path)), nprocs=WORLD, join=False)
+    deadline = time.monotonic() + JOIN_TIMEOUT_S
+    while not ctx.join(timeout=1):
+        if time.monotonic() > deadline:
+            for process in ctx.processes:
+                process.kill()
+            pytest.fail(f"the two DDP ranks did not finish within {JOIN_TIMEOUT_S} s")
     r0, r1 = (torch.load(tmp_path / f"rank{r}.pt") for r in range(WORLD))
     assert r0["mean_losses"] == r1["mean_losses"]
     for key in r0["state"]:
