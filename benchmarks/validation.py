@@ -18,10 +18,13 @@ Occluded frames are scored twice: ``amodal`` (the label under an occluder is the
 behind it, the paper's convention and TiAug's ``label_policy="keep"``) and ``visible``
 (occluded pixels are left out: does the occluder break the segmentation of what is still seen?).
 
-Convergence: every model is also scored on the clean test set half-way through its schedule
-(after N/2 of its N iterations, while its learning rate is still at half its peak), and the clean
-mIoU at N/2 and at N is reported; a comparison between regimes counts only where the two agree
-(|difference| <= 1.5 points): the model had stopped improving long before the end.
+Convergence: every model is trained with the wsd schedule (warm-up, a stable peak learning rate,
+a linear decay to 0 over the last 20 % of the steps), which lets a half-length schedule branch off
+the full run: the checkpoint taken where an N/2-iteration schedule would start its decay (0.4 N)
+is trained on through that schedule's decay, which gives exactly the model of a separate N/2 run
+(same initial weights, batches and rates; only the warm-up is the N run's). The clean mIoU of
+the N/2 and the N schedules is reported; a comparison between regimes counts only where the two
+agree (|difference| <= 1.5 points): twice the training would not have changed the model.
 
 Statistics (see ``docs/validation.rst``): mean ± std over seeds of mIoU with and without
 background and per-class IoU; for each pair of regimes the per-seed paired difference with a
@@ -82,6 +85,8 @@ METRICS = ("miou", "miou_no_bg")
 PAIRS = (("geometric", "tiaug"), ("tiaug", "tiaug_samcl"), ("geometric", "tiaug_samcl"))
 NUM_CLASSES = 6
 IGNORE = 255
+# Fraction of the steps in the final learning-rate decay of every run (the wsd schedule).
+WSD_DECAY = 0.2
 DATA_SEED = 2022  # the data and the occluded test sets are fixed; seeds vary the training only
 
 
@@ -103,7 +108,6 @@ class StudyConfig:
     bootstrap: int
     lr: float = 2e-3
     optimizer: str = "adamw"
-    schedule: str = "cosine"
     depth: int = 3
     device: str = "cpu"
     amp: bool = False
@@ -118,12 +122,13 @@ class StudyConfig:
 
 CONFIGS = {
     # A smoke run for the tests: one seed, a few steps, 32x40 frames.
-    "tiny": StudyConfig("tiny", (32, 40), iterations=4, batch_size=4, width=4, seeds=(0,),
+    "tiny": StudyConfig("tiny", (32, 40), iterations=10, batch_size=4, width=4, seeds=(0,),
                         train_subjects=3, val_subjects=1, test_subjects=2, frames_per_subject=2,
                         test_frames_per_subject=2, bootstrap=200, depth=2),
-    # 3 regimes x 5 seeds x (N/2 + N) iterations on 2 CPU cores, two runs at a time on one torch
-    # thread each: the recipe of examples/train.py (AdamW + cosine), a 3-level UNet of width 16.
-    "cpu": StudyConfig("cpu", (96, 120), iterations=1000, batch_size=8, width=16,
+    # 3 regimes x 5 seeds x 1.1 N iterations (the N run and the decay of the branched N/2 one)
+    # on 2 CPU cores, two runs at a time on one torch thread each, about 90 minutes: the recipe of
+    # examples/train.py (AdamW, batch 4) with the wsd schedule, a 3-level UNet of width 16.
+    "cpu": StudyConfig("cpu", (96, 120), iterations=2400, batch_size=4, width=16,
                        seeds=(0, 1, 2, 3, 4), train_subjects=32, val_subjects=6, test_subjects=15,
                        frames_per_subject=6, test_frames_per_subject=8, bootstrap=2000, jobs=2),
     # The paper's frame size and batch, 8k iterations (the paper: 40k) and a wider network.
@@ -225,29 +230,38 @@ def train_config(cfg, regime, seed, iterations):
 
     return TrainConfig(
         iterations=iterations, batch_size=cfg.batch_size, lr=cfg.lr, optimizer=cfg.optimizer,
-        schedule=cfg.schedule, weight_decay=1e-4 if cfg.optimizer == "adamw" else 5e-4,
-        warmup=0.05 if cfg.schedule == "cosine" else 0.0,
+        schedule="wsd", decay=WSD_DECAY,
+        weight_decay=1e-4 if cfg.optimizer == "adamw" else 5e-4, warmup=0.05,
         samcl_weight=cfg.samcl_weight if regime == "tiaug_samcl" else 0.0,
         aux_mode=cfg.aux_mode, device=cfg.device, amp=cfg.amp, num_workers=cfg.workers,
         seed=seed, num_classes=NUM_CLASSES, ignore_index=IGNORE,
     )
 
 
-def train_regime(cfg, regime, seed, iterations, train_split, progress, on_step=None):
-    """Train one model; returns (model, history, seconds). Same seed = same initial weights."""
+def train_regime(cfg, regime, seed, iterations, train_split, progress, on_step=None,
+                 checkpoint=None, checkpoint_every=0, resume=False, transform=None):
+    """Train one model; returns (model, history, seconds). Same seed = same initial weights.
+
+    `checkpoint`, `checkpoint_every` and `resume` are TrainConfig's (a run that resumes trains
+    only the steps after its checkpoint); `transform` replaces the regime's augmentation."""
     import torch
 
     from data import ThermalFrames
     from models import build_model
     from train import train
 
-    dataset = ThermalFrames(train_split.images, train_split.labels,
-                            transform=_pipeline(regime, cfg.size), seed=seed)
+    if transform is None:
+        transform = _pipeline(regime, cfg.size)
+    dataset = ThermalFrames(train_split.images, train_split.labels, transform=transform,
+                            seed=seed)
     torch.manual_seed(seed)
     model = build_model(cfg.model, num_classes=NUM_CLASSES, width=cfg.width, depth=cfg.depth)
     start = time.perf_counter()
-    history = train(train_config(cfg, regime, seed, iterations), dataset, model,
-                    progress=progress, on_step=on_step)
+    # A str: the checkpoint stores its config, and torch.load reads plain types only.
+    config = replace(train_config(cfg, regime, seed, iterations),
+                     checkpoint=None if checkpoint is None else str(checkpoint),
+                     checkpoint_every=checkpoint_every, resume=resume)
+    history = train(config, dataset, model, progress=progress, on_step=on_step)
     return model, history, time.perf_counter() - start
 
 
@@ -498,8 +512,8 @@ def format_rst(result):
         f"Configuration ``{cfg['name']}``: {cfg['model']} (width {cfg['width']}, depth "
         f"{cfg['depth']}), frames {cfg['size'][0]}x{cfg['size'][1]}, {cfg['iterations']} "
         f"iterations of batch {cfg['batch_size']} ({cfg['optimizer']}, peak lr {cfg['lr']:g}, "
-        f"{cfg['schedule']} schedule; every model also scored after {cfg['iterations'] // 2} "
-        f"iterations to check convergence), seeds "
+        f"wsd schedule decaying over the last {100 * WSD_DECAY:g} %; every run also branched "
+        f"into an {cfg['iterations'] // 2}-iteration schedule to check convergence), seeds "
         f"{', '.join(map(str, cfg['seeds']))}, "
         f"{result['data']['train_frames']} training frames of {result['data']['train_subjects']} "
         f"subjects, {result['data']['test_frames']} test frames of "
@@ -519,11 +533,17 @@ def format_rst(result):
     ]
     lines += [f"- {s}" for s in findings(result)]
     for title, header, rows in tables(result):
-        lines += ["", f".. list-table:: {title}", "   :header-rows: 1", ""]
-        for row in [header, *rows]:
-            lines.append(f"   * - {row[0]}")
-            lines += [f"     - {x}" for x in row[1:]]
+        lines += ["", *list_table(title, header, rows)]
     return "\n".join(lines) + "\n"
+
+
+def list_table(title, header, rows):
+    """Lines of an RST list-table."""
+    lines = [f".. list-table:: {title}", "   :header-rows: 1", ""]
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {x}" for x in row[1:]]
+    return lines
 
 
 def versions():
@@ -589,8 +609,39 @@ def save_examples(path, sets, preds, n=3):
 
 # ---------------------------------------------------------------- the study
 def checkpoints(cfg):
-    """The steps at which every model is scored on the clean test set: N/2 and N."""
+    """The two schedules of the convergence check: N/2 and N iterations."""
     return (max(1, cfg.iterations // 2), cfg.iterations)
+
+
+def branch_step(half):
+    """Where a `half`-iteration wsd schedule starts its decay: up to there it is the N run."""
+    return half - int(WSD_DECAY * half)
+
+
+def train_with_half_schedule(cfg, regime, seed, train_split, progress=False):
+    """Train the N-iteration run and the N/2 schedule branched off it.
+
+    Returns ``(model, history, seconds), (half_model, half_seconds)``; the half model is the one
+    a separate N/2-iteration run would give (only the warm-up is the N run's).
+    """
+    import shutil
+    import tempfile
+
+    half, full = checkpoints(cfg)
+    branch = branch_step(half)
+    with tempfile.TemporaryDirectory() as tmp:
+        ckpt, kept = Path(tmp) / "run.pt", Path(tmp) / f"step{branch}.pt"
+
+        def keep_branch(done, model):
+            if done == branch:
+                shutil.copyfile(ckpt, kept)
+
+        trained = train_regime(cfg, regime, seed, full, train_split, progress, keep_branch,
+                               ckpt, branch)
+        # The same run from its step `branch` on, through the N/2 schedule's decay.
+        half_model, _, half_seconds = train_regime(cfg, regime, seed, half, train_split, False,
+                                                   checkpoint=kept, resume=True)
+    return trained, (half_model, half_seconds)
 
 
 def run_key(regime, seed):
@@ -627,18 +678,14 @@ def _one_run(regime, seed, progress=False):
     cfg, train_split, sets_eval = _WORKER["cfg"], _WORKER["train"], _WORKER["sets"]
     half, full = checkpoints(cfg)
     images, labels, _ = sets_eval["clean"]
-    part_way = {}
-
-    def on_step(done, model):
-        if done == half:
-            part_way["clean_miou"] = scores(frame_confusions(
-                predict_all(model, images, cfg.device), labels).sum(0))["miou"]
-
-    model, history, seconds = train_regime(cfg, regime, seed, full, train_split, progress,
-                                           on_step)
+    (model, history, seconds), (half_model, half_seconds) = train_with_half_schedule(
+        cfg, regime, seed, train_split, progress)
+    half_miou = scores(frame_confusions(predict_all(half_model, images, cfg.device),
+                                        labels).sum(0))["miou"]
     run = {"regime": regime, "seed": seed, "iterations": full, "train_seconds": seconds,
-           "final_loss": history[-1] if history else None,
-           "clean_miou_at": {str(half): part_way["clean_miou"]}, "results": {}}
+           "half_schedule": {"iterations": half, "branched_at": branch_step(half),
+                             "train_seconds": half_seconds, "clean_miou": half_miou},
+           "final_loss": history[-1] if history else None, "results": {}}
     confusions, predictions = {}, {}
     for name, (images, labels, occluded) in sets_eval.items():
         pred = predict_all(model, images, cfg.device)
@@ -702,7 +749,9 @@ def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, 
         run = result[0]
         bar.update()
         clean = 100 * run["results"]["clean"]["amodal"]["miou"]
-        bar.write(f"{run_key(*job)}: clean mIoU {clean:.2f} in {run['train_seconds'] / 60:.1f} min")
+        half = 100 * run["half_schedule"]["clean_miou"]
+        bar.write(f"{run_key(*job)}: clean mIoU {clean:.2f} ({half:.2f} with the N/2 schedule) "
+                  f"in {run['train_seconds'] / 60:.1f} min")
 
     if cfg.jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
@@ -724,12 +773,12 @@ def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, 
 
 def convergence(cfg, done):
     """{regime: {"iterations": [N/2, N], "clean_miou": [m_half, m_full]}}: clean mIoU incl.
-    background in % (points) of the same models part-way and at the end, mean over seeds."""
+    background in % (points) of the N/2 and the N schedules, mean over seeds."""
     half, full = checkpoints(cfg)
     out = {}
     for regime in cfg.regimes:
         runs = [done[run_key(regime, s)][0] for s in cfg.seeds]
-        m_half = np.mean([r["clean_miou_at"][str(half)] for r in runs])
+        m_half = np.mean([r["half_schedule"]["clean_miou"] for r in runs])
         m_full = np.mean([r["results"]["clean"]["amodal"]["miou"] for r in runs])
         out[regime] = {"iterations": [half, full],
                        "clean_miou": [100 * float(m_half), 100 * float(m_full)]}

@@ -72,14 +72,16 @@ def test_tiny_study_writes_complete_results(tmp_path, capsys):
 
     assert sorted((r["regime"], r["seed"]) for r in result["runs"]) == sorted(
         (regime, 0) for regime in validation.REGIMES)
-    # Convergence: the same models half-way and at the end, clean mIoU in points.
+    # Convergence: the N/2 and the N schedules, clean mIoU in points.
     assert set(result["convergence"]) == set(validation.REGIMES)
     for regime, conv in result["convergence"].items():
-        assert conv["iterations"] == [2, 4]
+        assert conv["iterations"] == [5, 10]
         run = next(r for r in result["runs"] if r["regime"] == regime)
+        assert run["half_schedule"]["branched_at"] == 4
         assert conv["clean_miou"] == pytest.approx(
-            [100 * run["clean_miou_at"]["2"], 100 * run["results"]["clean"]["amodal"]["miou"]])
-        assert 0.0 <= run["clean_miou_at"]["2"] <= 1.0
+            [100 * run["half_schedule"]["clean_miou"],
+             100 * run["results"]["clean"]["amodal"]["miou"]])
+        assert 0.0 <= run["half_schedule"]["clean_miou"] <= 1.0
     assert sorted(p.name for p in (tmp_path / "runs").glob("*.json")) == sorted(
         f"{regime}_seed0.json" for regime in validation.REGIMES)
     for run in result["runs"]:
@@ -115,6 +117,23 @@ def test_tiny_study_writes_complete_results(tmp_path, capsys):
 
     validation.main(["--render", "--out", str(tmp_path)])  # re-render from the JSON (nulls)
     assert (tmp_path / "validation_table.rst").read_text() == rst
+
+
+def test_branched_half_schedule_is_a_separate_half_run():
+    cfg = validation.CONFIGS["tiny"]
+    train_split = validation.synthetic_splits(cfg)[0]
+    half = validation.checkpoints(cfg)[0]
+    (_, history, _), (branched, _) = validation.train_with_half_schedule(
+        cfg, "tiaug_samcl", 0, train_split)
+    assert len(history) > 0
+    separate, _, _ = validation.train_regime(cfg, "tiaug_samcl", 0, half, train_split, False)
+    full, _, _ = validation.train_regime(cfg, "tiaug_samcl", 0, cfg.iterations, train_split,
+                                         False)
+    for key, value in separate.state_dict().items():
+        torch.testing.assert_close(branched.state_dict()[key], value)
+    # The half schedule did not just keep the N run's model.
+    assert any(not torch.equal(full.state_dict()[k], v)
+               for k, v in separate.state_dict().items() if v.is_floating_point())
 
 
 # ---------------------------------------------------------------- metrics and statistics

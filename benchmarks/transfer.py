@@ -1,0 +1,273 @@
+"""Leave-one-family-out study: does TiAug make a segmenter robust to occluders it never drew?
+
+Every occluder family belongs to one group of look-alikes (``GROUPS``): tiaug's own families
+(:data:`tiaug.occlusion.FAMILIES`) and the held-out kinds of ``ood_occluders.py`` that resemble
+them (the held-out ``"fabric"`` goes with tiaug's masks and scarves, and so on). For each group G
+a model is trained with the TiAug preset's geometry, blur and NETD noise and with
+:class:`tiaug.RandomOccluders` drawing every family *outside* G, then tested on each family of G
+alone: no claim of transfer is made on a family, or a look-alike of it, that the training drew.
+The baseline is trained with horizontal flips only. All models use the validation study's
+converged recipe (``validation.CONFIGS``: AdamW, batch 4, wsd schedule) with the pixel loss only,
+so that the augmentation is the one thing that differs.
+
+Per family f, on the test faces occluded by f and scored on the pixels that stay visible::
+
+    gap_closed  = (aug_f - base_f) / (base_clean - base_f)
+    clean_delta = aug_clean - base_clean            (mIoU points, clean test set)
+
+with mIoU including the background, per seed and as the mean over seeds, and a paired t-test and
+a paired bootstrap (seeds and frames) of aug_f against base_f. Results go into
+``OUT/validation.json["transfer"]`` (``{family: {"gap_closed", "clean_delta", "seeds", ...}}``)
+and ``OUT/transfer_table.rst``; every finished run is kept in ``OUT/transfer_runs/`` and reused
+when the study is started again with the same configuration.
+
+Run::
+
+    python benchmarks/transfer.py                    # CPU: 7 models x 3 seeds, about 2 hours
+    python benchmarks/transfer.py --tiny --out /tmp/transfer     # a smoke run (seconds)
+"""
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "examples"))
+sys.path.insert(0, str(HERE))
+
+import validation as V  # noqa: E402
+
+# Each group: (tiaug families, held-out kinds). Together they cover every family of both.
+GROUPS = {
+    "hand_held": (("hand", "cup", "bottle", "phone"), ("warm_object",)),
+    "fabric": (("mask", "scarf"), ("fabric",)),
+    "hair": (("hair", "strand"), ("hair",)),
+    "stick": (("microphone",), ("stick",)),
+    "glasses": (("glasses",), ()),
+    "shapes": (("blob", "hot_cold"), ()),
+}
+BASE = "flips"
+SEEDS = {"tiny": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2, 3, 4)}
+TEST_SEED = V.DATA_SEED + 1
+
+
+def family_key(family, held_out):
+    """Name of a family in the results: tiaug's own as is, held-out ones as ``heldout_<kind>``."""
+    return f"heldout_{family}" if held_out else family
+
+
+def families():
+    """Every (group, family, held_out) of the study."""
+    return [(g, f, held) for g, (own, other) in GROUPS.items()
+            for held, names in ((False, own), (True, other)) for f in names]
+
+
+def pipeline(group, size):
+    """Training augmentation: flips only for `BASE`, else TiAug with every family outside `group`.
+
+    The TiAug preset's transforms with its ``ThermalOcclusion`` replaced by ``RandomOccluders``
+    at the same probability.
+    """
+    import tiaug
+    from tiaug.occlusion import FAMILIES
+
+    if group == BASE:
+        return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
+    drawn = tuple(f for f in FAMILIES if f not in GROUPS[group][0])
+    return tiaug.Compose([
+        tiaug.RandomOccluders(families=drawn, p=t.p) if isinstance(t, tiaug.ThermalOcclusion)
+        else t for t in tiaug.TiAug(size=size).transforms])
+
+
+def test_sets(test):
+    """The clean test set and one occluded copy per family: {name: (images, labels, occluded)}."""
+    import tiaug
+
+    from ood_occluders import HeldOutOcclusion
+
+    sets = {"clean": (test.images, test.labels, np.zeros(test.images.shape, bool))}
+    for _, family, held in families():
+        t = (HeldOutOcclusion(kinds=(family,), count=1) if held
+             else tiaug.RandomOccluders(families=(family,), count=1))
+        images = np.empty_like(test.images)
+        occluded = np.zeros(test.images.shape, bool)
+        for i, (frame, labels) in enumerate(zip(test.images, test.labels, strict=True)):
+            out = t(image=frame, mask=labels, rng=np.random.default_rng([TEST_SEED, i]))
+            images[i], occluded[i] = out["image"], out["occluded"]
+        sets[family_key(family, held)] = (images, test.labels, occluded)
+    return sets
+
+
+def _fingerprint(cfg, group, train_split):
+    d = V._fingerprint(cfg, "tiaug", train_split)
+    d["augmentation"] = repr(pipeline(group, cfg.size))
+    return d
+
+
+def _one_run(group, seed):
+    """Train one model of `group` and score it: per-frame confusions of every test set."""
+    cfg, train_split, sets = V._WORKER["cfg"], V._WORKER["train"], V._WORKER["sets"]
+    model, history, seconds = V.train_regime(cfg, "tiaug", seed, cfg.iterations, train_split,
+                                             False, transform=pipeline(group, cfg.size))
+    run = {"group": group, "seed": seed, "iterations": cfg.iterations, "train_seconds": seconds,
+           "final_loss": history[-1] if history else None, "results": {}}
+    confusions = {}
+    for name, (images, labels, occluded) in sets.items():
+        pred = V.predict_all(model, images, cfg.device)
+        # Visible pixels: occluded ones are left out (all pixels of the clean set count).
+        cms = V.frame_confusions(pred, labels, occluded)
+        confusions[name] = cms
+        run["results"][name] = V.scores(cms.sum(0))
+    return run, confusions, {}
+
+
+def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
+    """Every (group, seed) run, loaded from ``OUT/transfer_runs`` or trained and saved."""
+    from tqdm.auto import tqdm
+
+    runs_dir = Path(out_dir) / "transfer_runs"
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    groups = (BASE, *GROUPS)
+    prints = {g: _fingerprint(cfg, g, train_split) for g in groups}
+    done, todo = {}, []
+    for group in groups:
+        for seed in cfg.seeds:
+            key = V.run_key(group, seed)
+            stored = None if fresh else V._load_run(runs_dir, key, prints[group])
+            if stored is None:
+                todo.append((group, seed))
+            else:
+                done[key] = stored
+    bar = tqdm(total=len(done) + len(todo), initial=len(done), desc="runs",
+               disable=not progress, dynamic_ncols=True)
+    V._init_worker(cfg, train_split, sets, None)
+    for group, seed, result in _run(cfg, todo, train_split, sets):
+        key = V.run_key(group, seed)
+        V._save_run(runs_dir, key, prints[group], *result)
+        done[key] = result
+        bar.update()
+        bar.write(f"{key}: clean mIoU {100 * result[0]['results']['clean']['miou']:.2f} "
+                  f"in {result[0]['train_seconds'] / 60:.1f} min")
+    bar.close()
+    return done
+
+
+def _run(cfg, todo, train_split, sets):
+    """Yield (group, seed, result) as runs finish, `cfg.jobs` at a time (one thread each)."""
+    if cfg.jobs > 1 and len(todo) > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(cfg.jobs, mp_context=mp.get_context("spawn"),
+                                 initializer=V._init_worker,
+                                 initargs=(cfg, train_split, sets, 1)) as pool:
+            futures = {pool.submit(_one_run, *job): job for job in todo}
+            for future in as_completed(futures):
+                yield (*futures[future], future.result())
+    else:
+        for job in todo:
+            yield (*job, _one_run(*job))
+
+
+def transfer(cfg, done, n_boot):
+    """{family: {"gap_closed", "clean_delta", "seeds", ...}} from the finished runs."""
+    rng = np.random.default_rng(V.DATA_SEED)
+    cms = {(g, name): np.stack([done[V.run_key(g, s)][1][name] for s in cfg.seeds])
+           for g in (BASE, *GROUPS) for name in done[V.run_key(g, cfg.seeds[0])][1]}
+    base_clean = V.mean_iou(cms[BASE, "clean"].sum(1))  # (S,)
+    out = {}
+    for group, family, held in families():
+        name = family_key(family, held)
+        base_f = V.mean_iou(cms[BASE, name].sum(1))
+        aug_f = V.mean_iou(cms[group, name].sum(1))
+        aug_clean = V.mean_iou(cms[group, "clean"].sum(1))
+        gap = (aug_f - base_f) / (base_clean - base_f)
+        test = V.paired_tests(cms[BASE, name], cms[group, name], True, n_boot, rng)
+        out[name] = {
+            "group": group, "held_out": held,
+            "gap_closed": float(np.mean(aug_f - base_f) / np.mean(base_clean - base_f)),
+            "clean_delta": float(100 * np.mean(aug_clean - base_clean)),
+            "seeds": list(cfg.seeds),
+            "gap_closed_per_seed": gap.tolist(),
+            "clean_delta_per_seed": (100 * (aug_clean - base_clean)).tolist(),
+            "miou": {"base_clean": 100 * float(base_clean.mean()),
+                     "base": 100 * float(base_f.mean()), "aug": 100 * float(aug_f.mean()),
+                     "aug_clean": 100 * float(aug_clean.mean())},
+            "t_test_p": test["t_test"]["p"], "bootstrap_p": test["bootstrap"]["p"],
+            "verdict": V.verdict(test),
+        }
+    return out
+
+
+def format_rst(result):
+    """The per-family table as reStructuredText, included by docs/validation.rst."""
+    cfg = result["config"]
+    header = ["family", "trained without", "base", "TiAug", "gap closed", "clean change",
+              "p (t / bootstrap)"]
+    rows = []
+    for name, r in result["transfer"].items():
+        m = r["miou"]
+        rows.append([name, r["group"], f"{m['base']:.1f}", f"{m['aug']:.1f}",
+                     f"{100 * r['gap_closed']:.0f} %", f"{r['clean_delta']:+.2f}",
+                     f"{V._p(r['t_test_p'])} / {V._p(r['bootstrap_p'])}"])
+    return "\n".join([
+        ".. This file is generated by benchmarks/transfer.py; do not edit.",
+        "",
+        f"Configuration ``{cfg['name']}`` ({cfg['iterations']} iterations of batch "
+        f"{cfg['batch_size']}, seeds {', '.join(map(str, cfg['seeds']))}); mIoU incl. "
+        f"background in % on visible pixels; base: flips only, clean mIoU "
+        f"{next(iter(result['transfer'].values()))['miou']['base_clean']:.1f}.",
+        "",
+        *V.list_table("Leave-one-family-out transfer", header, rows),
+        "",
+    ])
+
+
+def run_study(cfg, out_dir, fresh=False, progress=True):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    train_split, _, test_split = V.synthetic_splits(cfg)
+    done = train_all(cfg, out_dir, train_split, test_sets(test_split), fresh, progress)
+    result = {"config": {"name": cfg.name, "iterations": cfg.iterations,
+                         "batch_size": cfg.batch_size, "seeds": list(cfg.seeds)},
+              "groups": {g: {"tiaug": list(own), "held_out": list(other)}
+                         for g, (own, other) in GROUPS.items()},
+              "augmentation": {g: repr(pipeline(g, cfg.size)) for g in (BASE, *GROUPS)},
+              "transfer": transfer(cfg, done, cfg.bootstrap),
+              "elapsed_s": time.perf_counter() - started}
+    path = out_dir / "validation.json"
+    study = json.loads(path.read_text()) if path.exists() else {}
+    study["transfer"] = V._json_safe(result["transfer"])
+    study["transfer_study"] = V._json_safe({k: v for k, v in result.items() if k != "transfer"})
+    path.write_text(json.dumps(study, indent=1) + "\n")
+    (out_dir / "transfer_table.rst").write_text(format_rst(result))
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", choices=sorted(SEEDS), default="cpu")
+    parser.add_argument("--tiny", action="store_true", help="same as --config tiny")
+    parser.add_argument("--seeds", type=int, nargs="+")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--fresh", action="store_true", help="retrain every run")
+    parser.add_argument("--no-progress", action="store_true")
+    args = parser.parse_args(argv)
+    name = "tiny" if args.tiny else args.config
+    cfg = replace(V.CONFIGS[name], seeds=tuple(args.seeds or SEEDS[name]))
+    result = run_study(cfg, args.out, args.fresh, not args.no_progress)
+    for family, r in result["transfer"].items():
+        print(f"{family:>20}: gap closed {100 * r['gap_closed']:6.1f} %, clean "
+              f"{r['clean_delta']:+.2f} points ({r['verdict']})")
+    print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
+    return result
+
+
+if __name__ == "__main__":
+    main()

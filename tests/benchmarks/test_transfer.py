@@ -1,0 +1,67 @@
+"""The leave-one-family-out transfer study: its groups, its pipelines and a tiny run."""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+import tiaug
+from tiaug.occlusion import FAMILIES
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "examples"))
+
+import ood_occluders as ood  # noqa: E402
+import transfer  # noqa: E402
+
+
+def test_groups_hold_every_family_once():
+    own = [f for fams, _ in transfer.GROUPS.values() for f in fams]
+    held = [k for _, kinds in transfer.GROUPS.values() for k in kinds]
+    assert sorted(own) == sorted(FAMILIES)
+    assert sorted(held) == sorted(ood.KINDS)
+    # At least 6 families, held-out ones included, are tested.
+    assert len(transfer.families()) >= 6 and any(h for _, _, h in transfer.families())
+
+
+@pytest.mark.parametrize("group", list(transfer.GROUPS))
+def test_training_never_draws_the_tested_group(group):
+    steps = transfer.pipeline(group, (48, 64)).transforms
+    occluders = [t for t in steps if isinstance(t, tiaug.RandomOccluders)]
+    assert len(occluders) == 1
+    drawn = set(occluders[0].families)
+    assert drawn and not drawn & set(transfer.GROUPS[group][0])
+    assert drawn | set(transfer.GROUPS[group][0]) == set(FAMILIES)
+    # The rest is the TiAug preset's, with no other occluders.
+    assert not any(isinstance(t, tiaug.ThermalOcclusion) for t in steps)
+    assert any(isinstance(t, tiaug.NETDNoise) for t in steps)
+
+
+def test_base_is_flips_only():
+    steps = transfer.pipeline(transfer.BASE, (48, 64)).transforms
+    assert [type(t) for t in steps] == [tiaug.HorizontalFlip]
+
+
+def test_tiny_study_writes_the_transfer_table_and_resumes(tmp_path, monkeypatch):
+    monkeypatch.setattr(transfer, "GROUPS", {"glasses": (("glasses",), ()),
+                                             "stick": (("microphone",), ("stick",))})
+    (tmp_path / "validation.json").write_text(json.dumps({"convergence": {"kept": 1}}))
+    transfer.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
+    study = json.loads((tmp_path / "validation.json").read_text())
+    assert study["convergence"] == {"kept": 1}  # the validation study's results stay
+    assert set(study["transfer"]) == {"glasses", "microphone", "heldout_stick"}
+    for name, r in study["transfer"].items():
+        assert r["seeds"] == [0] and len(r["gap_closed_per_seed"]) == 1
+        assert r["gap_closed"] is None or math.isfinite(r["gap_closed"])
+        assert math.isfinite(r["clean_delta"])
+        assert r["held_out"] == name.startswith("heldout_")
+    table = (tmp_path / "transfer_table.rst").read_text()
+    assert "heldout_stick" in table and "list-table" in table
+
+    trained = []
+    monkeypatch.setattr(transfer, "_one_run", lambda *job: trained.append(job))
+    transfer.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
+    assert trained == []
