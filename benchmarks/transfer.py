@@ -68,7 +68,8 @@ def families():
 
 
 def pipeline(group, size):
-    """Training augmentation: flips only for `BASE`, else TiAug with every family outside `group`.
+    """Training augmentation: flips only for `BASE`, else TiAug with every family outside `group`
+    (None: every family).
 
     The TiAug preset's transforms with its ``ThermalOcclusion`` replaced by ``RandomOccluders``
     at the same probability.
@@ -78,7 +79,8 @@ def pipeline(group, size):
 
     if group == BASE:
         return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
-    drawn = tuple(f for f in FAMILIES if f not in GROUPS[group][0])
+    left_out = () if group is None else GROUPS[group][0]
+    drawn = tuple(f for f in FAMILIES if f not in left_out)
     return tiaug.Compose([
         tiaug.RandomOccluders(families=drawn, p=t.p) if isinstance(t, tiaug.ThermalOcclusion)
         else t for t in tiaug.TiAug(size=size).transforms])
@@ -115,40 +117,53 @@ def _one_run(group, seed):
     model, history, seconds = V.train_regime(cfg, "tiaug", seed, cfg.iterations, train_split,
                                              False, transform=pipeline(group, cfg.size))
     run = {"group": group, "seed": seed, "iterations": cfg.iterations, "train_seconds": seconds,
-           "final_loss": history[-1] if history else None, "results": {}}
-    confusions = {}
+           "final_loss": history[-1] if history else None}
+    return score_visible(run, model, sets, cfg.device)
+
+
+def score_visible(run, model, sets, device, normalize=None):
+    """Score `model` on every test set on its visible pixels (occluded ones are left out; all
+    of a clean set's count): returns (run with its "results", confusions, no predictions)."""
+    run, confusions = {**run, "results": {}}, {}
     for name, (images, labels, occluded) in sets.items():
-        pred = V.predict_all(model, images, cfg.device)
-        # Visible pixels: occluded ones are left out (all pixels of the clean set count).
-        cms = V.frame_confusions(pred, labels, occluded)
-        confusions[name] = cms
-        run["results"][name] = V.scores(cms.sum(0))
+        pred = V.predict_all(model, images, device, normalize=normalize)
+        confusions[name] = V.frame_confusions(pred, labels, occluded)
+        run["results"][name] = V.scores(confusions[name].sum(0))
     return run, confusions, {}
 
 
 def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
     """Every (group, seed) run, loaded from ``OUT/transfer_runs`` or trained and saved."""
+    jobs = {V.run_key(g, s): (g, s) for g in (BASE, *GROUPS) for s in cfg.seeds}
+    prints = {g: _fingerprint(cfg, g, train_split) for g in (BASE, *GROUPS)}
+    return run_all(cfg, Path(out_dir) / "transfer_runs", jobs,
+                   {key: prints[group] for key, (group, _) in jobs.items()}, _one_run,
+                   train_split, sets, fresh, progress)
+
+
+def run_all(cfg, runs_dir, jobs, fingerprints, one_run, train_split, sets, fresh, progress):
+    """Run ``one_run(*jobs[key])`` for every key not yet in `runs_dir` with its fingerprint,
+    `cfg.jobs` at a time (one torch thread each); save each as it finishes.
+
+    `one_run` reads the configuration, the training split and the test `sets` from the worker
+    state (``validation._init_worker``) and returns ``(run, confusions, predictions)``.
+    Returns {key: (run, confusions, predictions)}.
+    """
     from tqdm.auto import tqdm
 
-    runs_dir = Path(out_dir) / "transfer_runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
-    groups = (BASE, *GROUPS)
-    prints = {g: _fingerprint(cfg, g, train_split) for g in groups}
     done, todo = {}, []
-    for group in groups:
-        for seed in cfg.seeds:
-            key = V.run_key(group, seed)
-            stored = None if fresh else V._load_run(runs_dir, key, prints[group])
-            if stored is None:
-                todo.append((group, seed))
-            else:
-                done[key] = stored
-    bar = tqdm(total=len(done) + len(todo), initial=len(done), desc="runs",
-               disable=not progress, dynamic_ncols=True)
+    for key in jobs:
+        stored = None if fresh else V._load_run(runs_dir, key, fingerprints[key])
+        if stored is None:
+            todo.append(key)
+        else:
+            done[key] = stored
+    bar = tqdm(total=len(jobs), initial=len(done), desc="runs", disable=not progress,
+               dynamic_ncols=True)
     V._init_worker(cfg, train_split, sets, None)
-    for group, seed, result in _run(cfg, todo, train_split, sets):
-        key = V.run_key(group, seed)
-        V._save_run(runs_dir, key, prints[group], *result)
+    for key, result in _finished(cfg, todo, jobs, one_run, train_split, sets):
+        V._save_run(runs_dir, key, fingerprints[key], *result)
         done[key] = result
         bar.update()
         bar.write(f"{key}: clean mIoU {100 * result[0]['results']['clean']['miou']:.2f} "
@@ -157,8 +172,8 @@ def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
     return done
 
 
-def _run(cfg, todo, train_split, sets):
-    """Yield (group, seed, result) as runs finish, `cfg.jobs` at a time (one thread each)."""
+def _finished(cfg, todo, jobs, one_run, train_split, sets):
+    """Yield (key, result) as runs finish."""
     if cfg.jobs > 1 and len(todo) > 1:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -166,12 +181,12 @@ def _run(cfg, todo, train_split, sets):
         with ProcessPoolExecutor(cfg.jobs, mp_context=mp.get_context("spawn"),
                                  initializer=V._init_worker,
                                  initargs=(cfg, train_split, sets, 1)) as pool:
-            futures = {pool.submit(_one_run, *job): job for job in todo}
+            futures = {pool.submit(one_run, *jobs[key]): key for key in todo}
             for future in as_completed(futures):
-                yield (*futures[future], future.result())
+                yield futures[future], future.result()
     else:
-        for job in todo:
-            yield (*job, _one_run(*job))
+        for key in todo:
+            yield key, one_run(*jobs[key])
 
 
 def transfer(cfg, done, n_boot):

@@ -239,11 +239,13 @@ def train_config(cfg, regime, seed, iterations):
 
 
 def train_regime(cfg, regime, seed, iterations, train_split, progress, on_step=None,
-                 checkpoint=None, checkpoint_every=0, resume=False, transform=None):
+                 checkpoint=None, checkpoint_every=0, resume=False, transform=None,
+                 normalize=None):
     """Train one model; returns (model, history, seconds). Same seed = same initial weights.
 
     `checkpoint`, `checkpoint_every` and `resume` are TrainConfig's (a run that resumes trains
-    only the steps after its checkpoint); `transform` replaces the regime's augmentation."""
+    only the steps after its checkpoint); `transform` replaces the regime's augmentation and
+    `normalize` the frames' normalisation (``ThermalFrames``'s)."""
     import torch
 
     from data import ThermalFrames
@@ -253,7 +255,7 @@ def train_regime(cfg, regime, seed, iterations, train_split, progress, on_step=N
     if transform is None:
         transform = _pipeline(regime, cfg.size)
     dataset = ThermalFrames(train_split.images, train_split.labels, transform=transform,
-                            seed=seed)
+                            normalize=normalize, seed=seed)
     torch.manual_seed(seed)
     model = build_model(cfg.model, num_classes=NUM_CLASSES, width=cfg.width, depth=cfg.depth)
     start = time.perf_counter()
@@ -265,14 +267,15 @@ def train_regime(cfg, regime, seed, iterations, train_split, progress, on_step=N
     return model, history, time.perf_counter() - start
 
 
-def predict_all(model, images, device, batch_size=16):
-    """Class maps (n, H, W) of the model for temperature frames (n, H, W)."""
+def predict_all(model, images, device, batch_size=16, normalize=None):
+    """Class maps (n, H, W) of the model for temperature frames (n, H, W), normalised as in
+    training (`normalize`: ``ThermalFrames``'s)."""
     import torch
 
     from data import ThermalFrames
     from train import predict
 
-    dataset = ThermalFrames(images, np.zeros(images.shape, np.uint8))
+    dataset = ThermalFrames(images, np.zeros(images.shape, np.uint8), normalize=normalize)
     preds = []
     for x, _ in torch.utils.data.DataLoader(dataset, batch_size=batch_size):
         preds.append(predict(model, x, device).numpy())

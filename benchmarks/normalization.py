@@ -1,0 +1,214 @@
+"""Normalisation under occluders: per-image min-max against a fixed and a scene-anchored range.
+
+A 60 °C cup squeezes the face into a sliver of [-1, 1] under per-image min-max, so the network
+sees a face whose contrast depends on what else is in the frame. Three normalisations
+(``NORMALIZATIONS``) are compared, each for a model trained with flips only and one trained with
+TiAug (the preset with :class:`tiaug.RandomOccluders` drawing every family), on the validation
+study's converged recipe (``validation.CONFIGS``, pixel loss only):
+
+``minmax``
+    :func:`tiaug.normalize.minmax`: each frame's own minimum and maximum to [-1, 1] (the paper).
+``fixed``
+    :func:`tiaug.normalize.fixed_range` 15-40 °C to [-1, 1], clipped: one value is always the
+    same temperature (indoor ambient to a little above skin).
+``scene``
+    Anchored on the frame's own ambient and skin estimates
+    (:func:`tiaug.occlusion.scene_temperatures`, percentiles that hot and cold objects hardly
+    move): ``[ambient - 2 °C, skin + 2 °C]`` to [-1, 1], clipped. Works for any camera or room
+    without a window chosen by hand; the margins keep the inner canthi (1-2 °C above the
+    median skin) and NETD noise inside the range.
+
+Test sets (the validation study's test faces, scored on the pixels that stay visible): ``clean``;
+``drinks`` (tiaug's cups and bottles, 45-80 °C and a few °C: the extremes that squeeze min-max);
+``heldout`` (``ood_occluders.py``, never drawn in training). Per normalisation and pipeline:
+mIoU mean ± std over seeds; each normalisation is compared with ``minmax`` by a paired t-test and
+a paired bootstrap. Results: ``OUT/validation.json["normalization"]``,
+``OUT/normalization_table.rst``; runs are kept in ``OUT/normalization_runs/``.
+
+Run::
+
+    python benchmarks/normalization.py               # CPU: 6 models x 3 seeds, about 100 min
+    python benchmarks/normalization.py --tiny --out /tmp/norm    # a smoke run
+"""
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "examples"))
+sys.path.insert(0, str(HERE))
+
+import transfer as T  # noqa: E402
+import validation as V  # noqa: E402
+
+PIPELINES = ("flips", "tiaug")
+TEST_SETS = ("clean", "drinks", "heldout")
+SEEDS = T.SEEDS
+# Margins of the scene-anchored window below ambient and above skin, °C.
+SCENE_MARGINS = (2.0, 2.0)
+
+
+def scene_range(image, out_range=(-1.0, 1.0)):
+    """``[ambient - 2 °C, skin + 2 °C]`` of the frame's own estimates onto `out_range`, clipped."""
+    from tiaug.normalize import fixed_range
+    from tiaug.occlusion import scene_temperatures
+
+    ambient, skin = scene_temperatures(image)
+    lo, hi = ambient - SCENE_MARGINS[0], max(skin, ambient + 1.0) + SCENE_MARGINS[1]
+    return fixed_range(image, lo, hi, out_range)
+
+
+def _normalizations():
+    from tiaug.normalize import fixed_range, minmax
+
+    return {"minmax": minmax, "fixed": partial(fixed_range, t_min=15.0, t_max=40.0),
+            "scene": scene_range}
+
+
+NORMALIZATIONS = ("minmax", "fixed", "scene")
+
+
+def _pipeline(name, size):
+    return T.pipeline(T.BASE if name == "flips" else None, size)
+
+
+def test_sets(test):
+    """{name: (images, labels, occluded)} for the clean faces and their two occluded copies."""
+    import tiaug
+
+    from ood_occluders import HeldOutOcclusion
+
+    sets = {"clean": (test.images, test.labels, np.zeros(test.images.shape, bool))}
+    for name, t in (("drinks", tiaug.RandomOccluders(families=("cup", "bottle"), count=1)),
+                    ("heldout", HeldOutOcclusion())):
+        images = np.empty_like(test.images)
+        occluded = np.zeros(test.images.shape, bool)
+        for i, (frame, labels) in enumerate(zip(test.images, test.labels, strict=True)):
+            out = t(image=frame, mask=labels, rng=np.random.default_rng([T.TEST_SEED, i]))
+            images[i], occluded[i] = out["image"], out["occluded"]
+        sets[name] = (images, test.labels, occluded)
+    return sets
+
+
+def _one_run(pipeline, norm, seed):
+    cfg, train_split, sets = V._WORKER["cfg"], V._WORKER["train"], V._WORKER["sets"]
+    normalize = _normalizations()[norm]
+    model, history, seconds = V.train_regime(cfg, "tiaug", seed, cfg.iterations, train_split,
+                                             False, transform=_pipeline(pipeline, cfg.size),
+                                             normalize=normalize)
+    run = {"pipeline": pipeline, "normalization": norm, "seed": seed,
+           "iterations": cfg.iterations, "train_seconds": seconds,
+           "final_loss": history[-1] if history else None}
+    return T.score_visible(run, model, sets, cfg.device, normalize)
+
+
+def summarise(cfg, done, n_boot):
+    """{norm: {pipeline: {test_set: {"miou": mean/std/values, "vs_minmax": tests}}}}."""
+    rng = np.random.default_rng(V.DATA_SEED)
+
+    def cms(pipeline, norm, name):
+        return np.stack([done[_key(pipeline, norm, s)][1][name] for s in cfg.seeds])
+
+    out = {}
+    for norm in NORMALIZATIONS:
+        out[norm] = {}
+        for pipeline in PIPELINES:
+            out[norm][pipeline] = {}
+            for name in TEST_SETS:
+                c = cms(pipeline, norm, name)
+                entry = {"miou": V.describe(100 * V.mean_iou(c.sum(1)))}
+                if norm != "minmax":
+                    test = V.paired_tests(cms(pipeline, "minmax", name), c, True, n_boot, rng)
+                    entry["vs_minmax"] = {"mean_diff": 100 * test["mean_diff"],
+                                          "t_test_p": test["t_test"]["p"],
+                                          "bootstrap_p": test["bootstrap"]["p"],
+                                          "verdict": V.verdict(test)}
+                out[norm][pipeline][name] = entry
+    return out
+
+
+def format_rst(result):
+    header = ["normalisation", "augmentation", *TEST_SETS]
+    rows = []
+    for norm, by_pipe in result["normalization"].items():
+        for pipeline, by_set in by_pipe.items():
+            cells = []
+            for name in TEST_SETS:
+                d = by_set[name]
+                m = d["miou"]
+                cell = f"{m['mean']:.1f}" + ("" if V._missing(m["std"]) else f" ± {m['std']:.1f}")
+                if "vs_minmax" in d:
+                    cell += f" ({d['vs_minmax']['mean_diff']:+.1f}, {d['vs_minmax']['verdict']})"
+                cells.append(cell)
+            rows.append([norm, pipeline, *cells])
+    cfg = result["config"]
+    return "\n".join([
+        ".. This file is generated by benchmarks/normalization.py; do not edit.",
+        "",
+        f"Configuration ``{cfg['name']}`` ({cfg['iterations']} iterations of batch "
+        f"{cfg['batch_size']}, seeds {', '.join(map(str, cfg['seeds']))}); mIoU incl. "
+        "background in % on visible pixels, mean ± std over seeds; in brackets the paired "
+        "difference from min-max and the verdict of the t-test and the bootstrap (p < 0.05).",
+        "",
+        *V.list_table("Normalisation under occluders", header, rows),
+        "",
+    ])
+
+
+def _key(pipeline, norm, seed):
+    return f"{pipeline}_{norm}_seed{seed}"
+
+
+def run_study(cfg, out_dir, fresh=False, progress=True):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    train_split, _, test_split = V.synthetic_splits(cfg)
+    jobs = {_key(p, n, s): (p, n, s) for p in PIPELINES for n in NORMALIZATIONS
+            for s in cfg.seeds}
+    prints = {}
+    for key, (p, n, _) in jobs.items():
+        d = V._fingerprint(cfg, "tiaug", train_split)
+        d.update(augmentation=repr(_pipeline(p, cfg.size)), normalization=n,
+                 scene_margins=list(SCENE_MARGINS))
+        prints[key] = d
+    done = T.run_all(cfg, out_dir / "normalization_runs", jobs, prints, _one_run, train_split,
+                     test_sets(test_split), fresh, progress)
+    result = {"config": {"name": cfg.name, "iterations": cfg.iterations,
+                         "batch_size": cfg.batch_size, "seeds": list(cfg.seeds)},
+              "normalization": summarise(cfg, done, cfg.bootstrap),
+              "elapsed_s": time.perf_counter() - started}
+    path = out_dir / "validation.json"
+    study = json.loads(path.read_text()) if path.exists() else {}
+    study["normalization"] = V._json_safe(result["normalization"])
+    path.write_text(json.dumps(study, indent=1) + "\n")
+    (out_dir / "normalization_table.rst").write_text(format_rst(result))
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", choices=sorted(SEEDS), default="cpu")
+    parser.add_argument("--tiny", action="store_true", help="same as --config tiny")
+    parser.add_argument("--seeds", type=int, nargs="+")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--fresh", action="store_true", help="retrain every run")
+    parser.add_argument("--no-progress", action="store_true")
+    args = parser.parse_args(argv)
+    name = "tiny" if args.tiny else args.config
+    cfg = replace(V.CONFIGS[name], seeds=tuple(args.seeds or SEEDS[name]))
+    result = run_study(cfg, args.out, args.fresh, not args.no_progress)
+    print(format_rst(result))
+    print(f"{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
+    return result
+
+
+if __name__ == "__main__":
+    main()
