@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: env demo test test-nojit fuzz bench docs validate clean
+.PHONY: env demo test test-nojit fuzz bench docs validate normalization transfer clean
 
 $(STAMP): constraints.txt requirements-dev.txt tiaug/pyproject.toml samcl_loss/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,15 @@ bench: env
 docs: env
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
+# The studies of docs/validation.rst, each resumable (finished runs are kept in benchmarks/results).
 validate: env
 	$(BIN)/python benchmarks/validation.py
+
+normalization: env
+	$(BIN)/python benchmarks/normalization.py
+
+transfer: env
+	$(BIN)/python benchmarks/transfer.py
 
 clean:
 	rm -rf $(VENV) demo-output docs/_build docs/auto_examples docs/gen_modules

@@ -31,11 +31,8 @@ Run::
     python benchmarks/normalization.py --tiny --out /tmp/norm    # a smoke run
 """
 
-import argparse
-import json
 import sys
 import time
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -50,7 +47,6 @@ import validation as V  # noqa: E402
 
 PIPELINES = ("flips", "tiaug")
 TEST_SETS = ("clean", "drinks", "heldout")
-SEEDS = T.SEEDS
 # Margins of the scene-anchored window below ambient and above skin, °C.
 SCENE_MARGINS = (2.0, 2.0)
 
@@ -185,25 +181,13 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
                          "batch_size": cfg.batch_size, "seeds": list(cfg.seeds)},
               "normalization": summarise(cfg, done, cfg.bootstrap),
               "elapsed_s": time.perf_counter() - started}
-    path = out_dir / "validation.json"
-    study = json.loads(path.read_text()) if path.exists() else {}
-    study["normalization"] = V._json_safe(result["normalization"])
-    path.write_text(json.dumps(study, indent=1) + "\n")
-    (out_dir / "normalization_table.rst").write_text(format_rst(result))
+    T.write_results(out_dir, {"normalization": result["normalization"]},
+                    "normalization_table.rst", format_rst(result))
     return result
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", choices=sorted(SEEDS), default="cpu")
-    parser.add_argument("--tiny", action="store_true", help="same as --config tiny")
-    parser.add_argument("--seeds", type=int, nargs="+")
-    parser.add_argument("--out", type=Path, default=HERE / "results")
-    parser.add_argument("--fresh", action="store_true", help="retrain every run")
-    parser.add_argument("--no-progress", action="store_true")
-    args = parser.parse_args(argv)
-    name = "tiny" if args.tiny else args.config
-    cfg = replace(V.CONFIGS[name], seeds=tuple(args.seeds or SEEDS[name]))
+    args, cfg = T.parse_args(argv, __doc__)
     result = run_study(cfg, args.out, args.fresh, not args.no_progress)
     print(format_rst(result))
     print(f"{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")

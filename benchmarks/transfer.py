@@ -256,17 +256,25 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
               "augmentation": {g: repr(pipeline(g, cfg.size)) for g in (BASE, *GROUPS)},
               "transfer": transfer(cfg, done, cfg.bootstrap),
               "elapsed_s": time.perf_counter() - started}
-    path = out_dir / "validation.json"
-    study = json.loads(path.read_text()) if path.exists() else {}
-    study["transfer"] = V._json_safe(result["transfer"])
-    study["transfer_study"] = V._json_safe({k: v for k, v in result.items() if k != "transfer"})
-    path.write_text(json.dumps(study, indent=1) + "\n")
-    (out_dir / "transfer_table.rst").write_text(format_rst(result))
+    write_results(out_dir, {"transfer": result["transfer"], "transfer_study": {
+        k: v for k, v in result.items() if k != "transfer"}}, "transfer_table.rst",
+        format_rst(result))
     return result
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def write_results(out_dir, entries, table_name, table):
+    """Merge `entries` into ``OUT/validation.json`` (the other studies' keys stay) and write the
+    RST `table` to ``OUT/table_name``."""
+    path = Path(out_dir) / "validation.json"
+    study = json.loads(path.read_text()) if path.exists() else {}
+    study.update(V._json_safe(entries))
+    path.write_text(json.dumps(study, indent=1) + "\n")
+    (Path(out_dir) / table_name).write_text(table)
+
+
+def parse_args(argv, doc):
+    """The command line of a study script (its docstring `doc`): returns (args, config)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--config", choices=sorted(SEEDS), default="cpu")
     parser.add_argument("--tiny", action="store_true", help="same as --config tiny")
     parser.add_argument("--seeds", type=int, nargs="+")
@@ -275,7 +283,11 @@ def main(argv=None):
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     name = "tiny" if args.tiny else args.config
-    cfg = replace(V.CONFIGS[name], seeds=tuple(args.seeds or SEEDS[name]))
+    return args, replace(V.CONFIGS[name], seeds=tuple(args.seeds or SEEDS[name]))
+
+
+def main(argv=None):
+    args, cfg = parse_args(argv, __doc__)
     result = run_study(cfg, args.out, args.fresh, not args.no_progress)
     for family, r in result["transfer"].items():
         print(f"{family:>20}: gap closed {100 * r['gap_closed']:6.1f} %, clean "
