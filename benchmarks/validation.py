@@ -516,7 +516,7 @@ def format_rst(result):
         f"{cfg['depth']}), frames {cfg['size'][0]}x{cfg['size'][1]}, {cfg['iterations']} "
         f"iterations of batch {cfg['batch_size']} ({cfg['optimizer']}, peak lr {cfg['lr']:g}, "
         f"wsd schedule decaying over the last {100 * WSD_DECAY:g} %; every run also branched "
-        f"into an {cfg['iterations'] // 2}-iteration schedule to check convergence), seeds "
+        f"into the schedule of {cfg['iterations'] // 2} iterations to check convergence), seeds "
         f"{', '.join(map(str, cfg['seeds']))}, "
         f"{result['data']['train_frames']} training frames of {result['data']['train_subjects']} "
         f"subjects, {result['data']['test_frames']} test frames of "
@@ -571,7 +571,9 @@ def machine(device):
     if device.startswith("cuda") and torch.cuda.is_available():
         info["device"] = torch.cuda.get_device_name(torch.device(device))
     else:
-        info["device"] = f"CPU ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"
+        threads = torch.get_num_threads()
+        info["device"] = (f"CPU ({os.cpu_count()} cores, {threads} torch "
+                          f"thread{'' if threads == 1 else 's'})")
     return info
 
 
