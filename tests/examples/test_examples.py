@@ -113,7 +113,18 @@ def test_learning_rate_schedules():
     assert isinstance(train.make_optimizer(cosine, model, criterion), torch.optim.AdamW)
     with pytest.raises(ValueError, match="optimizer must be 'adamw' or 'sgd', got 'lion'"):
         train.make_optimizer(train.TrainConfig(optimizer="lion"), model, criterion)
-    with pytest.raises(ValueError, match="schedule must be 'cosine' or 'poly', got 'step'"):
+    # wsd: warm-up, the peak held, a linear decay over the last `decay` of the steps.
+    wsd = train.TrainConfig(iterations=100, warmup=0.1, schedule="wsd", decay=0.2)
+    factors = [train.lr_factor(step, wsd) for step in range(101)]
+    assert factors[:10] == pytest.approx([(k + 1) / 10 for k in range(10)])
+    assert factors[10:80] == [1.0] * 70
+    assert factors[80:] == pytest.approx([(100 - k) / 20 for k in range(80, 101)])
+    # A shorter wsd schedule is the longer one up to its own decay (the study branches there).
+    half = train.TrainConfig(iterations=50, warmup=0.1, schedule="wsd", decay=0.2)
+    assert [train.lr_factor(k, half) for k in range(10, 40)] == factors[10:40]
+    assert train.lr_factor(40, half) == 1.0 > train.lr_factor(41, half)
+    with pytest.raises(ValueError,
+                       match="schedule must be one of 'cosine', 'poly', 'wsd', got 'step'"):
         train.make_schedule(torch.optim.SGD(model.parameters(), lr=0.1),
                             train.TrainConfig(schedule="step"))
 
