@@ -180,6 +180,19 @@ def test_occluded_test_set_is_reproducible_and_occluded():
     np.testing.assert_array_equal(first[0][~occluded], images[~occluded])
 
 
+def test_demo_measures_how_busy_the_cpu_is(monkeypatch):
+    import demo
+
+    assert 0.0 <= demo.cpu_busy(0.05) <= 1.0
+
+    def unreadable(*args, **kwargs):
+        raise OSError("no /proc here")
+
+    # Where the counters cannot be read the CPU counts as busy: threads then wait passively.
+    monkeypatch.setattr(demo, "open", unreadable, raising=False)
+    assert demo.cpu_busy(0.0) == 1.0
+
+
 def test_demo_reduced_run(tmp_path):
     out = tmp_path / "demo"
     proc = run([sys.executable, "examples/demo.py", "--out", str(out), "--iterations", "3",
