@@ -84,12 +84,7 @@ def test_sets(test):
     sets = {"clean": (test.images, test.labels, np.zeros(test.images.shape, bool))}
     for name, t in (("drinks", tiaug.RandomOccluders(families=("cup", "bottle"), count=1)),
                     ("heldout", HeldOutOcclusion())):
-        images = np.empty_like(test.images)
-        occluded = np.zeros(test.images.shape, bool)
-        for i, (frame, labels) in enumerate(zip(test.images, test.labels, strict=True)):
-            out = t(image=frame, mask=labels, rng=np.random.default_rng([T.TEST_SEED, i]))
-            images[i], occluded[i] = out["image"], out["occluded"]
-        sets[name] = (images, test.labels, occluded)
+        sets[name] = T.occluded_copy(test, t)
     return sets
 
 

@@ -96,13 +96,19 @@ def test_sets(test):
     for _, family, held in families():
         t = (HeldOutOcclusion(kinds=(family,), count=1) if held
              else tiaug.RandomOccluders(families=(family,), count=1))
-        images = np.empty_like(test.images)
-        occluded = np.zeros(test.images.shape, bool)
-        for i, (frame, labels) in enumerate(zip(test.images, test.labels, strict=True)):
-            out = t(image=frame, mask=labels, rng=np.random.default_rng([TEST_SEED, i]))
-            images[i], occluded[i] = out["image"], out["occluded"]
-        sets[family_key(family, held)] = (images, test.labels, occluded)
+        sets[family_key(family, held)] = occluded_copy(test, t)
     return sets
+
+
+def occluded_copy(test, transform):
+    """(images, labels, occluded) of the test split with `transform` applied to each frame and
+    its labels, frame ``i`` seeded ``[TEST_SEED, i]``."""
+    images = np.empty_like(test.images)
+    occluded = np.zeros(test.images.shape, bool)
+    for i, (frame, labels) in enumerate(zip(test.images, test.labels, strict=True)):
+        out = transform(image=frame, mask=labels, rng=np.random.default_rng([TEST_SEED, i]))
+        images[i], occluded[i] = out["image"], out["occluded"]
+    return images, test.labels, occluded
 
 
 def _fingerprint(cfg, group, train_split):
