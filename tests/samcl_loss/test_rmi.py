@@ -55,7 +55,7 @@ def slow_rmi_term(prob, label, r, pool, k, s):
 
 
 def slow_rmi_loss(logits, target, num_classes, radius=3, pool="max", pool_size=3, stride=3,
-                  ignore_index=255, bce_weight=0.5, rmi_weight=0.5):
+                  ignore_index=255, bce_weight=0.5, rmi_weight=0.5, pos_weight=None):
     logits = logits.detach().double().numpy()
     target = target.numpy()
     n = logits.shape[0]
@@ -65,7 +65,10 @@ def slow_rmi_loss(logits, target, num_classes, radius=3, pool="max", pool_size=3
         for c in range(num_classes):
             y = ((target[b] == c) & valid[b]).astype(np.float64)
             z = logits[b, c]
-            bce = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+            pw = 1.0 if pos_weight is None else float(pos_weight[c])
+            # -[pw * y * log(sigmoid(z)) + (1 - y) * log(1 - sigmoid(z))], stably.
+            softplus = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))
+            bce = pw * y * (softplus - z) + (1 - y) * softplus
             bce_sum += (bce * valid[b]).sum()
             prob = 1.0 / (1.0 + np.exp(-z)) * valid[b]
             rmi += slow_rmi_term(prob, y, radius, pool, pool_size, stride)
@@ -92,6 +95,8 @@ def make_inputs(n=2, c=3, h=14, w=17, seed=0, dtype=torch.float64, ignore_frac=0
         dict(radius=2, pool_size=2, stride=2),
         dict(radius=1, pool_size=1, stride=1),
         dict(bce_weight=1.0, rmi_weight=0.25),
+        dict(bce_weight=1.0, pos_weight=(1.0, 6.5, 30.0)),
+        dict(pos_weight=torch.tensor([0.0, 1.0, 2.5])),
     ],
 )
 @pytest.mark.parametrize("ignore_frac", [0.0, 0.2])
@@ -101,6 +106,30 @@ def test_matches_slow_reference(kwargs, ignore_frac):
     want = slow_rmi_loss(logits, target, 3, **kwargs)
     assert got.dtype == torch.float64
     assert got.item() == pytest.approx(want, rel=1e-9, abs=1e-9)
+
+
+def test_pos_weight_of_ones_is_the_unweighted_loss_and_raises_a_class_recall():
+    logits, target = make_inputs(n=2, c=3, h=20, w=20, ignore_frac=0.1)
+    plain = RMILoss(3)(logits, target)
+    assert RMILoss(3, pos_weight=[1, 1, 1])(logits, target).item() == pytest.approx(
+        plain.item(), rel=1e-12)
+    # Weighting class 2's positives pulls its scores up where it is the label, nowhere else.
+    logits.requires_grad_(True)
+    RMILoss(3, rmi_weight=0.0, pos_weight=[1.0, 1.0, 10.0])(logits, target).backward()
+    weighted = logits.grad[:, 2].clone()
+    logits.grad = None
+    RMILoss(3, rmi_weight=0.0)(logits, target).backward()
+    on = target == 2
+    assert (weighted[on] < logits.grad[:, 2][on]).all()
+    torch.testing.assert_close(weighted[~on], logits.grad[:, 2][~on])
+
+
+def test_pos_weight_is_a_buffer_that_follows_the_module():
+    loss = RMILoss(3, pos_weight=(1.0, 2.0, 3.0)).to(torch.float32)
+    assert "pos_weight" in loss.state_dict() and "pos_weight=[1.0, 2.0, 3.0]" in repr(loss)
+    assert "pos_weight" not in RMILoss(3).state_dict()
+    logits, target = make_inputs()
+    assert loss(logits, target).dtype == torch.float64
 
 
 def test_float32_close_to_float64():
@@ -264,6 +293,20 @@ def test_per_sample_losses_have_per_sample_gradients():
         (dict(num_classes=3, ignore_index=1), ValueError, "ignore_index must lie outside"),
         (dict(num_classes=3, bce_weight=-1), ValueError,
          r"bce_weight must be a finite number in \[0, 1e\+06\], got -1"),
+        (dict(num_classes=3, pos_weight=(1.0, 2.0)), ValueError,
+         r"pos_weight must have one weight per class, shape \(3,\), got shape \(2,\)"),
+        (dict(num_classes=3, pos_weight=torch.ones(3, 1)), ValueError,
+         r"pos_weight must have one weight per class"),
+        (dict(num_classes=3, pos_weight=(1.0, -2.0, 1.0)), ValueError,
+         r"pos_weight must hold finite numbers in \[0, 1e\+06\]"),
+        (dict(num_classes=3, pos_weight=(1.0, float("nan"), 1.0)), ValueError,
+         r"pos_weight must hold finite numbers"),
+        (dict(num_classes=3, pos_weight=(1.0, "2", 1.0)), TypeError,
+         "pos_weight must hold real numbers, got str"),
+        (dict(num_classes=3, pos_weight=torch.ones(3, dtype=torch.bool)), TypeError,
+         "pos_weight must hold real numbers, got a tensor of torch.bool"),
+        (dict(num_classes=3, pos_weight=2.0), TypeError,
+         "pos_weight must be None, a sequence or a 1-D tensor of 3 numbers, got float"),
     ],
 )
 def test_bad_parameters(kwargs, exc, match):

@@ -40,6 +40,34 @@ def check_float(value, name, *, low=0.0, high=MAX_WEIGHT):
     return value
 
 
+def check_class_weights(value, num_classes, name):
+    """None, or `value` (a sequence or 1-D tensor of `num_classes` reals in [0, MAX_WEIGHT]) as
+    a float64 tensor."""
+    if value is None:
+        return None
+    if isinstance(value, torch.Tensor):
+        if value.is_complex() or value.dtype == torch.bool:
+            raise TypeError(f"{name} must hold real numbers, got a tensor of {value.dtype}")
+        weights = value.detach().to("cpu", torch.float64)
+    else:
+        try:
+            items = list(value)
+        except TypeError:
+            raise TypeError(f"{name} must be None, a sequence or a 1-D tensor of {num_classes} "
+                            f"numbers, got {type(value).__name__}") from None
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, numbers.Real):
+                raise TypeError(f"{name} must hold real numbers, got {type(item).__name__}")
+        weights = torch.tensor([float(v) for v in items], dtype=torch.float64)
+    if weights.shape != (num_classes,):
+        raise ValueError(f"{name} must have one weight per class, shape ({num_classes},), got "
+                         f"shape {tuple(weights.shape)}")
+    if not bool(((weights >= 0) & (weights <= MAX_WEIGHT)).all()):  # also False for NaN
+        raise ValueError(f"{name} must hold finite numbers in [0, {MAX_WEIGHT:g}], got "
+                         f"{weights.tolist()}")
+    return weights
+
+
 def check_choice(value, name, choices):
     """Return `value` if it is one of `choices`."""
     if value not in choices:

@@ -16,6 +16,7 @@ from ._validation import (
     MAX_CLASSES,
     MAX_WINDOW,
     check_choice,
+    check_class_weights,
     check_float,
     check_ignore_index,
     check_int,
@@ -133,6 +134,13 @@ class RMILoss(nn.Module):
         Label of pixels that carry no supervision; must lie outside [0, num_classes).
     bce_weight, rmi_weight : float, optional
         Weights of the two terms, in [0, 1e6].
+    pos_weight : sequence of float or Tensor, shape (C,), optional
+        Weight of each class's positive pixels in the BCE term, as ``pos_weight`` of
+        ``torch.nn.BCEWithLogitsLoss``, each in [0, 1e6]; None (default) weights every pixel 1.
+        Above 1 it counts a class's pixels more than the pixels of other classes, which helps a
+        class that covers a small fraction of the frame (the eyes of a face: 0.4 %) to be
+        learned early (see ``examples/train.py``'s ``balanced_pos_weight``). The RMI term is
+        unweighted.
     reduction : {"mean", "sum", "none"}, optional
         As in torch's losses: ``"mean"`` (default) the loss described below, ``"none"`` the
         (N,) per-sample losses, whose mean is the ``"mean"`` loss, ``"sum"`` their sum. Sample
@@ -176,7 +184,8 @@ class RMILoss(nn.Module):
     """
 
     def __init__(self, num_classes, radius=3, pool="max", pool_size=3, stride=3,
-                 ignore_index=255, bce_weight=0.5, rmi_weight=0.5, reduction="mean"):
+                 ignore_index=255, bce_weight=0.5, rmi_weight=0.5, pos_weight=None,
+                 reduction="mean"):
         super().__init__()
         self.num_classes = check_int(num_classes, "num_classes", low=1, high=MAX_CLASSES)
         self.radius = check_int(radius, "radius", low=1, high=MAX_WINDOW)
@@ -187,12 +196,17 @@ class RMILoss(nn.Module):
         self.bce_weight = check_float(bce_weight, "bce_weight")
         self.rmi_weight = check_float(rmi_weight, "rmi_weight")
         self.reduction = check_choice(reduction, "reduction", ("mean", "sum", "none"))
+        # A buffer, so that .to(device) moves it and state_dict() keeps it.
+        self.register_buffer("pos_weight", check_class_weights(pos_weight, self.num_classes,
+                                                               "pos_weight"))
 
     def extra_repr(self):
         return (f"num_classes={self.num_classes}, radius={self.radius}, pool={self.pool!r}, "
                 f"pool_size={self.pool_size}, stride={self.stride}, "
                 f"ignore_index={self.ignore_index}, bce_weight={self.bce_weight}, "
-                f"rmi_weight={self.rmi_weight}, reduction={self.reduction!r}")
+                f"rmi_weight={self.rmi_weight}, reduction={self.reduction!r}"
+                + ("" if self.pos_weight is None else
+                   f", pos_weight={[round(w, 4) for w in self.pos_weight.tolist()]}"))
 
     def forward(self, logits, target):
         """Return the scalar loss.
@@ -230,18 +244,21 @@ class RMILoss(nn.Module):
             onehot = one_hot(target, self.num_classes, dtype)
             weight = vmask.to(dtype).expand_as(x)
             probs = torch.sigmoid(x) * vmask
+            pos_weight = None if self.pos_weight is None else (
+                self.pos_weight.to(device=x.device, dtype=dtype).view(-1, 1, 1))
             rmi = rmi_lower_bound(probs, onehot.unsqueeze(0), radius=self.radius, pool=self.pool,
                                   pool_size=self.pool_size, stride=self.stride)[0]  # (N, C)
             if self.reduction == "mean":
                 bce = F.binary_cross_entropy_with_logits(x, onehot, weight=weight,
-                                                         reduction="sum")
+                                                         pos_weight=pos_weight, reduction="sum")
                 bce = bce / valid.sum().clamp_min(1)
                 # Batch mean as sum / N: an empty batch gives 0, not the NaN of a mean over
                 # nothing.
                 rmi = (rmi.sum() / max(x.shape[0], 1)).to(dtype)
                 return self.bce_weight * bce + self.rmi_weight * rmi
             # Per sample: its BCE sum over the batch's mean valid count, its own RMI term.
-            bce = F.binary_cross_entropy_with_logits(x, onehot, weight=weight, reduction="none")
+            bce = F.binary_cross_entropy_with_logits(x, onehot, weight=weight,
+                                                     pos_weight=pos_weight, reduction="none")
             bce = bce.flatten(1).sum(1) * (x.shape[0] / valid.sum().clamp_min(1).to(dtype))
             loss = self.bce_weight * bce + self.rmi_weight * rmi.sum(dim=1).to(dtype)
             return loss.sum() if self.reduction == "sum" else loss
