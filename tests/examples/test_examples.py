@@ -216,9 +216,10 @@ def test_train_cli_on_a_folder_with_resume(tmp_path):
     val_dir = write_folder(tmp_path / "val", 2, seed=1)
     out = tmp_path / "run"
     common = ["--data", str(train_dir), "--val", str(val_dir), "--size", *map(str, SIZE),
-              "--batch-size", "2", "--width", "4", "--out", str(out)]
+              "--batch-size", "2", "--width", "4", "--balance", "--out", str(out)]
     first = train.main([*common, "--iterations", "2"])
     assert set(first["val"]) == {"per_class_iou", "miou", "miou_no_bg"}
+    assert len(first["config"]["pos_weight"]) == 6 and first["config"]["pos_weight"][0] == 1.0
     assert torch.load(out / "checkpoint.pt")["step"] == 2
 
     resumed = train.main([*common, "--iterations", "3", "--resume"])
@@ -226,6 +227,22 @@ def test_train_cli_on_a_folder_with_resume(tmp_path):
     assert state["step"] == 3
     assert [h["step"] for h in json.loads((out / "history.json").read_text())] == [2, 3]
     assert resumed["config"]["resume"] is True
+
+
+def test_balanced_pos_weight_by_hand():
+    # 7 labelled pixels: class 0 on 4 (negative-to-positive odds 3/4), class 1 on 2 (5/2),
+    # class 2 on 1 (6), class 3 absent; one pixel ignored. Odds relative to class 0's, rooted.
+    labels = np.array([[0, 0, 0, 0], [1, 1, 2, 255]])
+    weights = train.balanced_pos_weight(labels, num_classes=4)
+    np.testing.assert_allclose(weights, [1.0, np.sqrt(10 / 3), np.sqrt(8.0), 1.0])
+    assert isinstance(weights, tuple) and all(type(w) is float for w in weights)
+    assert train.balanced_pos_weight(np.zeros((2, 2)), num_classes=3) == (1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 6\) .* from 0 to 7"):
+        train.balanced_pos_weight(np.array([0, 7]))
+    with pytest.raises(ValueError, match="at least one pixel that is not ignore_index"):
+        train.balanced_pos_weight(np.full((2, 2), 255))
+    with pytest.raises(ValueError, match="pixel_loss='ce' takes none"):
+        train.SegmentationLoss(train.TrainConfig(pixel_loss="ce", pos_weight=weights))
 
 
 class CrashAfter(data.ThermalFrames):
