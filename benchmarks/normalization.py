@@ -162,8 +162,9 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     train_split, _, test_split = V.synthetic_splits(cfg)
-    jobs = {_key(p, n, s): (p, n, s) for p in PIPELINES for n in NORMALIZATIONS
-            for s in cfg.seeds}
+    # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
+    jobs = {_key(p, n, s): (p, n, s) for s in cfg.seeds for p in PIPELINES
+            for n in NORMALIZATIONS}
     prints = {}
     for key, (p, n, _) in jobs.items():
         d = V._fingerprint(cfg, "tiaug", train_split)

@@ -140,7 +140,8 @@ def score_visible(run, model, sets, device, normalize=None):
 
 def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
     """Every (group, seed) run, loaded from ``OUT/transfer_runs`` or trained and saved."""
-    jobs = {V.run_key(g, s): (g, s) for g in (BASE, *GROUPS) for s in cfg.seeds}
+    # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
+    jobs = {V.run_key(g, s): (g, s) for s in cfg.seeds for g in (BASE, *GROUPS)}
     prints = {g: _fingerprint(cfg, g, train_split) for g in (BASE, *GROUPS)}
     return run_all(cfg, Path(out_dir) / "transfer_runs", jobs,
                    {key: prints[group] for key, (group, _) in jobs.items()}, _one_run,

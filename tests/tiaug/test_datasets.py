@@ -21,6 +21,7 @@ def test_shape_and_dtype(shape):
     image, labels = make_face(shape, rng=0)
     assert image.shape == labels.shape == shape
     assert image.dtype == np.float32 and labels.dtype == np.uint8
+    assert image.flags.c_contiguous and labels.flags.c_contiguous
     assert np.isfinite(image).all()
     assert labels.max() <= 5
 

@@ -353,7 +353,8 @@ def render(shape, ident, fr, rng, labelling="landmarks"):
     for value, pts in regions:
         rr, cc = polygon(*cv.to_pixels(pts), shape=shape)
         labels[rr, cc] = value
-    return image, labels
+    # The grids make the image Fortran-ordered; every consumer (numba kernels, torch) wants rows.
+    return np.ascontiguousarray(image), labels
 
 
 def _hull(points):
