@@ -165,14 +165,15 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
     # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
     jobs = {_key(p, n, s): (p, n, s) for s in cfg.seeds for p in PIPELINES
             for n in NORMALIZATIONS}
+    sets = test_sets(test_split)
     prints = {}
     for key, (p, n, _) in jobs.items():
-        d = V._fingerprint(cfg, "tiaug", train_split)
+        d = V._fingerprint(cfg, "tiaug", train_split, sets)
         d.update(augmentation=repr(_pipeline(p, cfg.size)), normalization=n,
                  scene_margins=list(SCENE_MARGINS))
         prints[key] = d
     done = T.run_all(cfg, out_dir / "normalization_runs", jobs, prints, _one_run, train_split,
-                     test_sets(test_split), fresh, progress)
+                     sets, fresh, progress)
     result = {"config": {"name": cfg.name, "iterations": cfg.iterations,
                          "batch_size": cfg.batch_size, "seeds": list(cfg.seeds)},
               "normalization": summarise(cfg, done, cfg.bootstrap),

@@ -3,8 +3,10 @@
 Every occluder family belongs to one group of look-alikes (``GROUPS``): tiaug's own families
 (:data:`tiaug.occlusion.FAMILIES`) and the held-out kinds of ``ood_occluders.py`` that resemble
 them (the held-out ``"fabric"`` goes with tiaug's masks and scarves, and so on). For each group G
-a model is trained with the TiAug preset's geometry, blur and NETD noise and with
-:class:`tiaug.RandomOccluders` drawing every family *outside* G, then tested on each family of G
+a model is trained with the TiAug preset with the occluder families
+(``TiAug(occluders="families", families=...)``: its geometry, blur, NETD noise and
+:class:`tiaug.RandomOccluders`) drawing every family *outside* G, then tested on each
+family of G
 alone: no claim of transfer is made on a family, or a look-alike of it, that the training drew.
 The baseline is trained with horizontal flips only. All models use the validation study's
 converged recipe (``validation.CONFIGS``: AdamW, batch 4, wsd schedule) with the pixel loss only,
@@ -68,22 +70,16 @@ def families():
 
 
 def pipeline(group, size):
-    """Training augmentation: flips only for `BASE`, else TiAug with every family outside `group`
-    (None: every family).
-
-    The TiAug preset's transforms with its ``ThermalOcclusion`` replaced by ``RandomOccluders``
-    at the same probability.
-    """
+    """Training augmentation: flips only for `BASE`, else the TiAug preset drawing every family
+    outside `group` (None: every family)."""
     import tiaug
     from tiaug.occlusion import FAMILIES
 
     if group == BASE:
         return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
     left_out = () if group is None else GROUPS[group][0]
-    drawn = tuple(f for f in FAMILIES if f not in left_out)
-    return tiaug.Compose([
-        tiaug.RandomOccluders(families=drawn, p=t.p) if isinstance(t, tiaug.ThermalOcclusion)
-        else t for t in tiaug.TiAug(size=size).transforms])
+    return tiaug.TiAug(occluders="families", size=size,
+                       families=tuple(f for f in FAMILIES if f not in left_out))
 
 
 def test_sets(test):
@@ -111,8 +107,8 @@ def occluded_copy(test, transform):
     return images, test.labels, occluded
 
 
-def _fingerprint(cfg, group, train_split):
-    d = V._fingerprint(cfg, "tiaug", train_split)
+def _fingerprint(cfg, group, train_split, sets):
+    d = V._fingerprint(cfg, "tiaug", train_split, sets)
     d["augmentation"] = repr(pipeline(group, cfg.size))
     return d
 
@@ -142,7 +138,7 @@ def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
     """Every (group, seed) run, loaded from ``OUT/transfer_runs`` or trained and saved."""
     # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
     jobs = {V.run_key(g, s): (g, s) for s in cfg.seeds for g in (BASE, *GROUPS)}
-    prints = {g: _fingerprint(cfg, g, train_split) for g in (BASE, *GROUPS)}
+    prints = {g: _fingerprint(cfg, g, train_split, sets) for g in (BASE, *GROUPS)}
     return run_all(cfg, Path(out_dir) / "transfer_runs", jobs,
                    {key: prints[group] for key, (group, _) in jobs.items()}, _one_run,
                    train_split, sets, fresh, progress)

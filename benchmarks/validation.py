@@ -658,9 +658,10 @@ def run_key(regime, seed):
     return f"{regime}_seed{seed}"
 
 
-def _fingerprint(cfg, regime, train_split):
+def _fingerprint(cfg, regime, train_split, sets):
     """What a stored run depends on: the configuration (less the lists of seeds and regimes),
-    the regime's augmentation and the training frames."""
+    the regime's augmentation, the training frames and the sets it is scored on
+    ({name: (images, labels, occluded)})."""
     import hashlib
 
     d = asdict(cfg)
@@ -669,6 +670,12 @@ def _fingerprint(cfg, regime, train_split):
     d["augmentation"] = repr(_pipeline(regime, cfg.size))
     d["train_frames"] = hashlib.sha256(train_split.images.tobytes()
                                        + train_split.labels.tobytes()).hexdigest()
+    scored = hashlib.sha256()
+    for name in sorted(sets):
+        scored.update(name.encode())
+        for array in sets[name]:
+            scored.update(np.ascontiguousarray(array).tobytes())
+    d["test_sets"] = scored.hexdigest()
     return json.loads(json.dumps(d))
 
 
@@ -741,7 +748,7 @@ def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, 
 
     runs_dir = Path(out_dir) / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
-    fingerprints = {r: _fingerprint(cfg, r, train_split) for r in cfg.regimes}
+    fingerprints = {r: _fingerprint(cfg, r, train_split, sets_eval) for r in cfg.regimes}
     wanted = [(r, s) for r in cfg.regimes for s in cfg.seeds]
     done, todo = {}, []
     for job in wanted:

@@ -112,8 +112,9 @@ def normalize_frame(image):
 
 
 def tiaug_pipeline(size=None):
-    """The TiAug preset: flips, mild rotation and scaling, blur, hot/cold occluders and NETD
-    sensor noise. `size` is the output (H, W) (None keeps each frame's size)."""
+    """The TiAug preset: flips, mild rotation and scaling, blur, occluder families (hands,
+    drinks, glasses, masks, hair, ...) and NETD sensor noise. `size` is the output (H, W) (None
+    keeps each frame's size)."""
     return tiaug.TiAug(size=size)
 
 
@@ -124,8 +125,9 @@ def geometric_pipeline(size=None):
     (flips, rotation, scaling, blur) in all its experiments; taking them from the TiAug preset
     keeps the ablation exact.
     """
+    dropped = (tiaug.RandomOccluders, tiaug.ThermalOcclusion, tiaug.NETDNoise)
     return tiaug.Compose([t for t in tiaug_pipeline(size).transforms
-                          if not isinstance(t, (tiaug.ThermalOcclusion, tiaug.NETDNoise))])
+                          if not isinstance(t, dropped)])
 
 
 PIPELINES = {"tiaug": tiaug_pipeline, "geometric": geometric_pipeline, "none": lambda size: None}

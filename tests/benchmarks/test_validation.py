@@ -43,14 +43,19 @@ def test_stopped_study_resumes_with_the_finished_runs(tmp_path, monkeypatch):
     assert trained == [("tiaug", 0)]
     assert (tmp_path / "runs" / "geometric_seed0.json").read_text() == before
     # Another configuration, augmentation or training set does not reuse them.
-    train_split = validation.synthetic_splits(cfg)[0]
+    train_split, val_split, test_split = validation.synthetic_splits(cfg)
+    sets = {**validation.occluded_test_sets(test_split),
+            "validation": (val_split.images, val_split.labels,
+                           np.zeros(val_split.images.shape, bool))}
     assert validation._load_run(tmp_path / "runs", "geometric_seed0", validation._fingerprint(
-        cfg, "geometric", train_split)) is not None
+        cfg, "geometric", train_split, sets)) is not None
+    moved = {**sets, "clean": (sets["clean"][0] + 1, *sets["clean"][1:])}
     for other in (validation._fingerprint(validation.replace(cfg, lr=1.0), "geometric",
-                                          train_split),
-                  validation._fingerprint(cfg, "tiaug", train_split),
+                                          train_split, sets),
+                  validation._fingerprint(cfg, "tiaug", train_split, sets),
                   validation._fingerprint(cfg, "geometric", validation.Split(
-                      train_split.images + 1, train_split.labels, train_split.subjects))):
+                      train_split.images + 1, train_split.labels, train_split.subjects), sets),
+                  validation._fingerprint(cfg, "geometric", train_split, moved)):
         assert validation._load_run(tmp_path / "runs", "geometric_seed0", other) is None
 
 

@@ -10,6 +10,7 @@ from tiaug import (
     GaussianBlur,
     HorizontalFlip,
     NETDNoise,
+    RandomOccluders,
     RandomScale,
     Rotate,
     ThermalOcclusion,
@@ -17,6 +18,7 @@ from tiaug import (
     VerticalFlip,
 )
 from tiaug.geometry import GeometricTransform, warp
+from tiaug.occlusion import FAMILIES
 
 
 def face(shape=(40, 48), dtype=np.float32):
@@ -189,7 +191,8 @@ def test_nested_and_empty_compose():
 
 def test_pickle_keeps_behaviour():
     image, mask = face()
-    for aug in (Compose(PIPELINE, p=0.9), TiAug(netd=0.2, temperature="hot")):
+    for aug in (Compose(PIPELINE, p=0.9), TiAug(netd=0.2, occluders="paper", temperature="hot"),
+                TiAug(occluders="families", families=("hand", "cup"))):
         copy = pickle.loads(pickle.dumps(aug))
         a, b = aug(image=image, mask=mask, rng=8), copy(image=image, mask=mask, rng=8)
         np.testing.assert_array_equal(a["image"], b["image"])
@@ -206,10 +209,29 @@ def test_tiaug_defaults_keep_faces_upright():
     assert rot.angle == (-10.0, 10.0) and resize.scale == (0.8, 1.25)
     assert resize.aspect == (0.9, 1.1) and blur.sigma == (1.0, 1.2)
     assert noise.netd == 0.1 and occlusion.label_policy == "keep"
+    assert occlusion.temperature == aug.temperature == "any" and aug.families is None
     assert repr(aug) == (
-        "TiAug(netd=0.1, temperature='any', label_policy='keep', ignore_index=255, "
-        "fill='edge', mask_fill=0, angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, "
-        "vflip=False, size=None, p=1.0)")
+        "TiAug(netd=0.1, occluders='paper', families=None, temperature='any', "
+        "label_policy='keep', ignore_index=255, fill='edge', mask_fill=0, angle=(-10.0, 10.0), "
+        "scale=(0.8, 1.25), p_geometry=0.5, vflip=False, size=None, p=1.0)")
+
+
+def test_tiaug_draws_the_occluder_families():
+    aug = TiAug(occluders="families", label_policy="ignore", ignore_index=99)
+    occlusion = aug.transforms[4]
+    assert type(occlusion) is RandomOccluders and occlusion.p == 0.5
+    assert occlusion.families == FAMILIES == aug.families and aug.temperature is None
+    assert occlusion.label_policy == "ignore" and occlusion.ignore_index == 99
+    assert TiAug(occluders="families", families=["hand", "cup"]).transforms[4].families == (
+        "hand", "cup")
+    assert repr(aug).startswith(
+        f"TiAug(netd=0.1, occluders='families', families={FAMILIES!r}, temperature=None, "
+        "label_policy='ignore', ignore_index=99,")
+    image, mask = face()
+    out = aug(image=image, mask=mask, rng=4)
+    again = aug.replay(out["params"], image=image, mask=mask)
+    np.testing.assert_array_equal(out["image"], again["image"])
+    np.testing.assert_array_equal(out["mask"], again["mask"])
 
 
 def test_tiaug_paper_is_the_papers_pipeline():
@@ -218,8 +240,9 @@ def test_tiaug_paper_is_the_papers_pipeline():
     assert kinds == [HorizontalFlip, VerticalFlip, Rotate, RandomScale, GaussianBlur,
                      ThermalOcclusion, NETDNoise]
     assert [t.p for t in aug.transforms] == [0.5, 0.5, 1.0, 1.0, 0.5, 0.5, 0.5]
-    _, _, rot, resize, _, _, _ = aug.transforms
+    _, _, rot, resize, _, occlusion, _ = aug.transforms
     assert rot.angle == (-30.0, 30.0) and resize.scale == (0.5, 2.0)
+    assert occlusion.temperature == "any" and aug.families is None
     assert type(aug) is TiAug and TiAug.paper(angle=(0, 360)).angle == (0.0, 360.0)
     image, mask = face()
     out = aug(image=image, mask=mask, rng=5)
@@ -227,10 +250,21 @@ def test_tiaug_paper_is_the_papers_pipeline():
     np.testing.assert_array_equal(out["image"], again["image"])
     with pytest.raises(TypeError, match="vflip must be True or False, got 1"):
         TiAug(vflip=1)
+    with pytest.raises(ValueError, match="occluders must be one of 'paper', 'families', got 'x'"):
+        TiAug(occluders="x")
+    with pytest.raises(ValueError, match=r"temperature sets the paper's occluders .* got "
+                                         r"temperature='hot'"):
+        TiAug(occluders="families", temperature="hot")
+    with pytest.raises(ValueError, match=r"families chooses the occluder families .* with "
+                                         r"occluders='paper'"):
+        TiAug(families=("cup",))
+    with pytest.raises(ValueError, match="families"):
+        TiAug(occluders="families", families=("teapot",))
 
 
 def test_tiaug_forwards_its_knobs():
-    aug = TiAug(netd=0.05, temperature=(40, 60), label_policy="ignore", ignore_index=99,
+    aug = TiAug(netd=0.05, occluders="paper", temperature=(40, 60), label_policy="ignore",
+                ignore_index=99,
                 fill=20.0, mask_fill=99, angle=(0, 360), scale=1.0, p_geometry=1.0,
                 size=(24, 32))
     _, rot, resize, _, occlusion, noise = aug.transforms

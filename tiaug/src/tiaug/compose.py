@@ -5,7 +5,7 @@ from ._base import Transform, skipped
 from .blur import GaussianBlur
 from .geometry import GeometricTransform, HorizontalFlip, RandomScale, Rotate, VerticalFlip, warp
 from .noise import NETDNoise
-from .occlusion import ThermalOcclusion
+from .occlusion import RandomOccluders, ThermalOcclusion
 
 
 class Compose(Transform):
@@ -199,6 +199,10 @@ def _check_transforms(transforms):
     return list(transforms)
 
 
+# TiAug's occluders: RandomOccluders' families, or the paper's ThermalOcclusion.
+OCCLUDERS = ("paper", "families")
+
+
 class TiAug(Compose):
     """The recommended thermal augmentation pipeline (after SAM-CL, BMVC 2022, Sec. 3.2) as one
     transform; :meth:`paper` builds the paper's own.
@@ -206,16 +210,26 @@ class TiAug(Compose):
     In order: :class:`~tiaug.HorizontalFlip` (p=0.5), then (with ``vflip=True``)
     :class:`~tiaug.VerticalFlip` (p=0.5), :class:`~tiaug.Rotate` and :class:`~tiaug.RandomScale`
     (each with probability `p_geometry`) -- fused into one resampling -- then
-    :class:`~tiaug.GaussianBlur` (sigma 1.0-1.2, p=0.5), :class:`~tiaug.ThermalOcclusion` (p=0.5)
-    and :class:`~tiaug.NETDNoise` (p=0.5) last, since the paper adds the sensor noise after
-    occlusion (Eq. 4).
+    :class:`~tiaug.GaussianBlur` (sigma 1.0-1.2, p=0.5), the occluders (p=0.5): the paper's
+    :class:`~tiaug.ThermalOcclusion` or, with ``occluders="families"``,
+    :class:`~tiaug.RandomOccluders` (hands, drinks, glasses, masks, scarves, phones, hair, ...
+    with temperature fields from physics), and :class:`~tiaug.NETDNoise` (p=0.5) last, since the
+    paper adds the sensor noise after occlusion (Eq. 4).
 
     Parameters
     ----------
     netd : float, optional
         Largest sensor noise in °C (see :class:`~tiaug.NETDNoise`).
+    occluders : {"paper", "families"}, optional
+        The paper's polygons and lines at one temperature each (:class:`~tiaug.ThermalOcclusion`,
+        default) or :class:`~tiaug.RandomOccluders`' families.
+    families : sequence of str, optional
+        The families ``RandomOccluders`` draws (a subset of :data:`tiaug.occlusion.FAMILIES`);
+        None (default) draws every family. Only with ``occluders="families"``.
     temperature : "any", "hot", "cold" or (float, float), optional
-        Occluder temperature mode (see :class:`~tiaug.ThermalOcclusion`).
+        Temperature mode of the paper's occluders (see :class:`~tiaug.ThermalOcclusion`); None
+        (default) is ``"any"``. Only with ``occluders="paper"``: the families set their
+        temperatures from the frame's ambient and skin temperatures.
     label_policy : "keep", "ignore" or "background", optional
         What happens to the labels under occluders; the paper keeps them.
     ignore_index : int, optional
@@ -263,20 +277,40 @@ class TiAug(Compose):
     >>> out = TiAug()(image=temps, mask=labels, rng=0)
     >>> out["image"].shape, out["mask"].dtype, out["occluded"].dtype
     ((64, 80), dtype('uint8'), dtype('bool'))
-    >>> TiAug.paper().angle, TiAug.paper().scale
-    ((-30.0, 30.0), (0.5, 2.0))
+    >>> TiAug.paper().angle, TiAug.paper().scale, TiAug.paper().occluders
+    ((-30.0, 30.0), (0.5, 2.0), 'paper')
+    >>> TiAug(occluders="families", families=("hand", "cup")).families
+    ('hand', 'cup')
     """
 
-    def __init__(self, netd=0.1, temperature="any", label_policy="keep", ignore_index=255,
-                 fill="edge", mask_fill=0, angle=(-10.0, 10.0), scale=(0.8, 1.25),
-                 p_geometry=0.5, vflip=False, size=None, p=1.0):
+    def __init__(self, netd=0.1, occluders="paper", families=None, temperature=None,
+                 label_policy="keep", ignore_index=255, fill="edge", mask_fill=0,
+                 angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, vflip=False, size=None,
+                 p=1.0):
         if not isinstance(vflip, bool):
             raise TypeError(f"vflip must be True or False, got {vflip!r}")
+        if occluders not in OCCLUDERS:
+            raise ValueError(f"occluders must be one of {', '.join(map(repr, OCCLUDERS))}, "
+                             f"got {occluders!r}")
         rot = Rotate(angle=angle, fill=fill, mask_fill=mask_fill, p=p_geometry)
         resize = RandomScale(scale=scale, aspect=(0.9, 1.1), size=size, fill=fill,
                              mask_fill=mask_fill, p=p_geometry)
-        occlusion = ThermalOcclusion(temperature=temperature, label_policy=label_policy,
-                                     ignore_index=ignore_index, p=0.5)
+        if occluders == "families":
+            if temperature is not None:
+                raise ValueError("temperature sets the paper's occluders (occluders='paper'); "
+                                 "the families take theirs from each frame's ambient and skin "
+                                 f"temperatures, got temperature={temperature!r}")
+            kwargs = {} if families is None else {"families": families}
+            occlusion = RandomOccluders(**kwargs, label_policy=label_policy,
+                                        ignore_index=ignore_index, p=0.5)
+        else:
+            if families is not None:
+                raise ValueError("families chooses the occluder families "
+                                 f"(occluders='families'), got families={families!r} with "
+                                 "occluders='paper'")
+            occlusion = ThermalOcclusion(temperature="any" if temperature is None else temperature,
+                                         label_policy=label_policy, ignore_index=ignore_index,
+                                         p=0.5)
         noise = NETDNoise(netd=netd, p=0.5)
         super().__init__([
             HorizontalFlip(p=0.5),
@@ -289,7 +323,9 @@ class TiAug(Compose):
         ], p=p)
         # The children's validated values, so that repr shows what is used.
         self.netd = noise.netd
-        self.temperature = occlusion.temperature
+        self.occluders = occluders
+        self.families = occlusion.families if occluders == "families" else None
+        self.temperature = occlusion.temperature if occluders == "paper" else None
         self.label_policy = occlusion.label_policy
         self.ignore_index = occlusion.ignore_index
         self.fill = rot.fill
@@ -302,8 +338,8 @@ class TiAug(Compose):
 
     @classmethod
     def paper(cls, **kwargs):
-        """The paper's pipeline: vertical flips too, and rotation (±30°) and scaling (0.5-2x) on
-        every frame.
+        """The paper's pipeline: its occluders (:class:`~tiaug.ThermalOcclusion`), vertical flips
+        too, and rotation (±30°) and scaling (0.5-2x) on every frame.
 
         The reference code rotates by 0-359°; pass ``angle=(0, 360)`` for that. Other keyword
         arguments are those of :class:`TiAug`.
@@ -312,14 +348,15 @@ class TiAug(Compose):
         --------
         >>> from tiaug import TiAug
         >>> TiAug.paper(netd=0.05)
-        TiAug(netd=0.05, temperature='any', label_policy='keep', ignore_index=255, \
-fill='edge', mask_fill=0, angle=(-30.0, 30.0), scale=(0.5, 2.0), p_geometry=1.0, vflip=True, \
-size=None, p=1.0)
+        TiAug(netd=0.05, occluders='paper', families=None, temperature='any', \
+label_policy='keep', ignore_index=255, fill='edge', mask_fill=0, angle=(-30.0, 30.0), \
+scale=(0.5, 2.0), p_geometry=1.0, vflip=True, size=None, p=1.0)
         """
-        recipe = dict(angle=(-30.0, 30.0), scale=(0.5, 2.0), p_geometry=1.0, vflip=True)
+        recipe = dict(occluders="paper", angle=(-30.0, 30.0), scale=(0.5, 2.0), p_geometry=1.0,
+                      vflip=True)
         return cls(**{**recipe, **kwargs})
 
     def _repr_args(self):
-        keys = ("netd", "temperature", "label_policy", "ignore_index", "fill", "mask_fill",
-                "angle", "scale", "p_geometry", "vflip", "size", "p")
+        keys = ("netd", "occluders", "families", "temperature", "label_policy", "ignore_index",
+                "fill", "mask_fill", "angle", "scale", "p_geometry", "vflip", "size", "p")
         return {k: getattr(self, k) for k in keys}
