@@ -129,8 +129,9 @@ CONFIGS = {
                         train_subjects=3, val_subjects=1, test_subjects=2, frames_per_subject=2,
                         test_frames_per_subject=2, bootstrap=200, depth=2),
     # 3 regimes x 5 seeds x 1.1 N iterations (the N run and the decay of the branched N/2 one)
-    # on 2 CPU cores, two runs at a time on one torch thread each, about 90 minutes: the recipe of
-    # examples/train.py (AdamW, batch 4) with the wsd schedule, a 3-level UNet of width 16.
+    # on 2 CPU cores, two runs at a time on one torch thread each, about 95 minutes: the recipe of
+    # examples/train.py (AdamW, batch 4, class-balanced BCE) with the wsd schedule, a 3-level
+    # UNet of width 16.
     "cpu": StudyConfig("cpu", (96, 120), iterations=2400, batch_size=4, width=16,
                        seeds=(0, 1, 2, 3, 4), train_subjects=32, val_subjects=6, test_subjects=15,
                        frames_per_subject=6, test_frames_per_subject=8, bootstrap=2000, jobs=2),
