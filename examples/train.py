@@ -468,12 +468,12 @@ def main(argv=None):
     train_set, val_set = datasets_from_args(args, size, PIPELINES[args.pipeline](size))
 
     recipe = TrainConfig.paper if args.recipe == "paper" else TrainConfig
-    lr = {} if args.lr is None else {"lr": args.lr}
+    overrides = {} if args.lr is None else {"lr": args.lr}
     if args.balance:
         labels = np.concatenate([train_set.raw(i)[1].ravel() for i in range(len(train_set))])
-        lr["pos_weight"] = balanced_pos_weight(labels)
+        overrides["pos_weight"] = balanced_pos_weight(labels)
     config = recipe(
-        iterations=args.iterations, batch_size=args.batch_size, **lr,
+        iterations=args.iterations, batch_size=args.batch_size, **overrides,
         samcl_weight=args.samcl_weight, aux_mode=args.aux_mode, pixel_loss=args.pixel_loss,
         device=args.device, amp=args.amp, num_workers=args.workers, seed=args.seed,
         checkpoint=str(args.out / "checkpoint.pt"), checkpoint_every=args.checkpoint_every,
