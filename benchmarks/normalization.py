@@ -12,7 +12,7 @@ study's converged recipe (``validation.CONFIGS``, pixel loss only):
     :func:`tiaug.normalize.fixed_range` 15-40 °C to [-1, 1], clipped: one value is always the
     same temperature (indoor ambient to a little above skin).
 ``scene``
-    Anchored on the frame's own ambient and skin estimates
+    :func:`tiaug.normalize.scene_range`, anchored on the frame's own ambient and skin estimates
     (:func:`tiaug.occlusion.scene_temperatures`, percentiles that hot and cold objects hardly
     move): ``[ambient - 2 °C, skin + 2 °C]`` to [-1, 1], clipped. Works for any camera or room
     without a window chosen by hand; the margins keep the inner canthi (1-2 °C above the
@@ -51,21 +51,11 @@ TEST_SETS = ("clean", "drinks", "heldout")
 SCENE_MARGINS = (2.0, 2.0)
 
 
-def scene_range(image, out_range=(-1.0, 1.0)):
-    """``[ambient - 2 °C, skin + 2 °C]`` of the frame's own estimates onto `out_range`, clipped."""
-    from tiaug.normalize import fixed_range
-    from tiaug.occlusion import scene_temperatures
-
-    ambient, skin = scene_temperatures(image)
-    lo, hi = ambient - SCENE_MARGINS[0], max(skin, ambient + 1.0) + SCENE_MARGINS[1]
-    return fixed_range(image, lo, hi, out_range)
-
-
 def _normalizations():
-    from tiaug.normalize import fixed_range, minmax
+    from tiaug.normalize import fixed_range, minmax, scene_range
 
     return {"minmax": minmax, "fixed": partial(fixed_range, t_min=15.0, t_max=40.0),
-            "scene": scene_range}
+            "scene": partial(scene_range, margins=SCENE_MARGINS)}
 
 
 NORMALIZATIONS = ("minmax", "fixed", "scene")

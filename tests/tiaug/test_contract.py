@@ -88,10 +88,11 @@ OPS = {
     "occlude": lambda image, **kw: F.occlude(image, OCCLUDERS, label_policy="background", **kw),
     "minmax": lambda image, **kw: normalize.minmax(image, (-1.0, 1.0), **kw),
     "fixed_range": lambda image, **kw: normalize.fixed_range(image, 15.0, 40.0, **kw),
+    "scene_range": lambda image, **kw: normalize.scene_range(image, (2.0, 2.0), **kw),
 }
 # Ops that take no frame, or return an array rather than the output dict.
 NO_FRAME = {"draw_occluders": "takes a shape, not a frame: see test_draw_occluders"}
-ARRAY_OUT = {"minmax", "fixed_range"}
+ARRAY_OUT = {"minmax", "fixed_range", "scene_range"}
 
 
 def public_transforms():

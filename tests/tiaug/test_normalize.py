@@ -3,7 +3,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tiaug.normalize import fixed_range, minmax
+from tiaug.datasets import make_face
+from tiaug.normalize import fixed_range, minmax, scene_range
+from tiaug.occlusion import scene_temperatures
 from tiaug.testing.strategies import temperatures
 
 RANGES = [(-1.0, 1.0), (0.0, 1.0), (-3.5, 10.0)]
@@ -93,6 +95,13 @@ def test_fixed_range_maps_window_ends():
         (lambda im: fixed_range(im, 20, 40, clip=1), TypeError, "clip must be True or False"),
         (lambda im: fixed_range(im, 20, 20 + 1e-9), ValueError,
          "t_min and t_max must differ in the image's dtype float32"),
+        (lambda im: scene_range(im, margins=2.0), TypeError,
+         r"margins must be a \(below ambient, above skin\) pair of °C, got 2.0"),
+        (lambda im: scene_range(im, margins=(2.0, -1.0)), ValueError,
+         r"margins\[1\] must be in \[0, 100\], got -1"),
+        (lambda im: scene_range(im, margins=("2", 2)), TypeError, "margins.0. must be a real"),
+        (lambda im: scene_range(im, out_range=(1, 0)), ValueError, "out_range must satisfy"),
+        (lambda im: scene_range(im.astype(np.int32)), TypeError, "image has dtype int32"),
     ],
 )
 def test_errors(call, error, match):
@@ -105,3 +114,38 @@ def test_nan_rejected():
     image[1, 1] = np.nan
     with pytest.raises(ValueError, match="image contains NaN or inf"):
         minmax(image)
+
+
+def test_scene_range_is_fixed_range_of_the_scene_estimates():
+    temps, _ = make_face((96, 120), rng=3)
+    before = temps.copy()
+    ambient, skin = scene_temperatures(temps)
+    out = scene_range(temps, margins=(1.5, 3.0), out_range=(0, 1))
+    np.testing.assert_array_equal(out, fixed_range(temps, ambient - 1.5, skin + 3.0, (0, 1)))
+    np.testing.assert_array_equal(temps, before)
+
+
+def test_scene_range_ignores_hot_and_cold_objects():
+    # A 70 °C cup and a 4 °C bottle squeeze the face under min-max, not in the scene's window.
+    temps, labels = make_face((96, 120), rng=1)
+    occluded = temps.copy()
+    occluded[60:, :14] = 70.0
+    occluded[60:, -14:] = 4.0
+    face = labels > 0
+    face[:, :14] = face[:, -14:] = False
+    scene_shift = np.abs(scene_range(occluded) - scene_range(temps))[face].max()
+    minmax_shift = np.abs(minmax(occluded) - minmax(temps))[face].max()
+    assert scene_shift < 0.05 < 0.5 < minmax_shift
+    out = scene_range(occluded)
+    assert out[-1, 0] == 1.0 and out[-1, -1] == -1.0  # beyond the window: clipped
+
+
+@given(temperatures(), st.sampled_from(RANGES),
+       st.tuples(st.floats(0, 100), st.floats(0, 100)))
+def test_scene_range_properties(image, out_range, margins):
+    out = scene_range(image, margins, out_range)
+    lo, hi = out_range
+    assert out.dtype == image.dtype and out.shape == image.shape
+    assert lo <= out.min() and out.max() <= hi
+    order = np.argsort(image, axis=None, kind="stable")
+    assert np.all(np.diff(out.ravel()[order]) >= 0)

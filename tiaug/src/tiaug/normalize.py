@@ -12,13 +12,25 @@ Two conventions:
   on.
 - :func:`fixed_range` maps a fixed °C window (say 20-40 °C) linearly, so one value always means the
   same temperature.
+- :func:`scene_range` maps a window anchored on the frame's own ambient and skin temperatures
+  (robust percentiles, :func:`tiaug.occlusion.scene_temperatures`): like a fixed window, a hot cup
+  or a cold bottle does not change how the face looks, and no window has to be chosen for the
+  camera or the room. It is the one to use with occluders (see the user guide).
 """
 
 import numpy as np
 
-from ._validation import check_image, check_range, check_temperature
+from ._validation import (
+    ABSOLUTE_ZERO,
+    MAX_TEMPERATURE,
+    check_image,
+    check_number,
+    check_range,
+    check_temperature,
+)
+from .occlusion import scene_temperatures
 
-__all__ = ["minmax", "fixed_range"]
+__all__ = ["minmax", "fixed_range", "scene_range"]
 
 
 def _check_out_range(out_range, dtype):
@@ -86,6 +98,7 @@ def minmax(image, out_range=(-1.0, 1.0)):
     See Also
     --------
     fixed_range : a fixed °C window instead of each frame's own range.
+    scene_range : a window anchored on each frame's ambient and skin temperatures.
 
     Notes
     -----
@@ -145,6 +158,7 @@ def fixed_range(image, t_min, t_max, out_range=(-1.0, 1.0), clip=True):
     See Also
     --------
     minmax : each frame's own range.
+    scene_range : a window anchored on each frame's ambient and skin temperatures.
 
     Examples
     --------
@@ -186,3 +200,72 @@ def fixed_range(image, t_min, t_max, out_range=(-1.0, 1.0), clip=True):
                 "or a narrower out_range"
             )
     return _rescale(image, t_min, t_max, lo, hi, clip)
+
+
+def scene_range(image, margins=(2.0, 2.0), out_range=(-1.0, 1.0)):
+    """Map ``[ambient - margins[0], skin + margins[1]]`` of the frame's own estimates onto
+    `out_range`, clipped.
+
+    Parameters
+    ----------
+    image : ndarray of float32 or float64, shape (H, W)
+        Temperatures in °C, finite.
+    margins : (float, float), optional
+        °C below the ambient and above the skin estimate (each in [0, 100]). The default 2 °C
+        keep the inner canthi (1-2 °C above the median skin) and the sensor noise inside the
+        window.
+    out_range : tuple of float, optional
+        ``(low, high)`` with ``low < high``, fitting the image's dtype as for :func:`minmax`.
+
+    Returns
+    -------
+    ndarray, same shape and dtype as `image`
+        Values in ``[low, high]``, a non-decreasing function of the temperatures; everything
+        colder than the window maps to `low`, everything hotter to `high`.
+
+    Raises
+    ------
+    TypeError
+        If `image` is not a float32/float64 array or `margins` / `out_range` are not pairs of
+        numbers.
+    ValueError
+        If `image` is not 2-D or holds NaN/inf, a margin is outside [0, 100], or `out_range`
+        does not satisfy low < high in the image's dtype.
+
+    See Also
+    --------
+    tiaug.occlusion.scene_temperatures : the ambient and skin estimates.
+    fixed_range : the same map with a window chosen by hand.
+
+    Notes
+    -----
+    The estimates are percentiles of the frame (ambient its 25th, skin the 85th of the pixels
+    at or below 42 °C), which hot and cold objects hardly move, whereas they move the minimum
+    and maximum that :func:`minmax` stretches by tens of °C. The window is at least 1 °C wide
+    between the two estimates (a uniform frame). In the normalisation study (docs,
+    "Validation") it made a model trained with flips only far more robust to hot and cold
+    drinks and to unseen occluders than min-max did, at the same clean accuracy.
+
+    Examples
+    --------
+    A 60 °C cup does not move the window of a face in a 22 °C room:
+
+    >>> from tiaug.datasets import make_face
+    >>> from tiaug.normalize import scene_range
+    >>> temps, _ = make_face((96, 120), rng=0)
+    >>> with_cup = temps.copy(); with_cup[70:, :20] = 60.0
+    >>> bool(abs(scene_range(temps) - scene_range(with_cup))[:, 30:].max() < 0.05)
+    True
+    """
+    image = check_image(image)
+    if not isinstance(margins, (tuple, list)) or len(margins) != 2:
+        raise TypeError("margins must be a (below ambient, above skin) pair of °C, "
+                        f"got {margins!r}")
+    below = check_number(margins[0], "margins[0]", low=0.0, high=100.0)
+    above = check_number(margins[1], "margins[1]", low=0.0, high=100.0)
+    _check_out_range(out_range, image.dtype)
+    ambient, skin = scene_temperatures(image)
+    # The window stays within the temperatures a camera reports, as fixed_range requires.
+    t_min = max(ambient - below, ABSOLUTE_ZERO)
+    t_max = min(max(skin, ambient + 1.0) + above, MAX_TEMPERATURE)
+    return fixed_range(image, t_min, t_max, out_range)
