@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: env demo test test-nojit fuzz bench docs validate normalization transfer clean
+.PHONY: env demo test test-nojit fuzz bench docs validate normalization defaults transfer clean
 
 $(STAMP): constraints.txt requirements-dev.txt tiaug/pyproject.toml samcl_loss/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ validate: env
 
 normalization: env
 	$(BIN)/python benchmarks/normalization.py
+
+defaults: env
+	$(BIN)/python benchmarks/defaults.py
 
 transfer: env
 	$(BIN)/python benchmarks/transfer.py

@@ -1,0 +1,40 @@
+"""The defaults study: its pipelines and a tiny run."""
+
+import json
+import sys
+from pathlib import Path
+
+import tiaug
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "examples"))
+
+import defaults  # noqa: E402
+
+
+def test_pipelines_switch_off_one_part_each():
+    preset = defaults.pipeline("preset", (32, 40))
+    assert isinstance(preset, tiaug.TiAug) and preset.occluders == "families"
+    assert defaults.pipeline("upright", (32, 40)).p_geometry == 0.0
+    assert defaults.pipeline("ignore", (32, 40)).label_policy == "ignore"
+    both = defaults.pipeline("upright_ignore", (32, 40))
+    assert (both.p_geometry, both.label_policy) == (0.0, "ignore")
+    flips = defaults.pipeline("flips", (32, 40))
+    assert [type(t) for t in flips.transforms] == [tiaug.HorizontalFlip]
+
+
+def test_tiny_study_compares_every_pipeline_with_flips(tmp_path):
+    (tmp_path / "validation.json").write_text(json.dumps({"convergence": {"kept": 1}}))
+    defaults.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
+    study = json.loads((tmp_path / "validation.json").read_text())
+    assert study["convergence"] == {"kept": 1}
+    table = study["defaults"]
+    assert set(table) == set(defaults.PIPELINES)
+    for name, by_set in table.items():
+        assert set(by_set) == set(defaults.TEST_SETS)
+        for entry in by_set.values():
+            assert 0 <= entry["miou"]["mean"] <= 100
+            assert ("vs_flips" in entry) == (name != "flips")
+    assert set(study["defaults_study"]["augmentation"]) == set(defaults.PIPELINES)
+    assert "list-table" in (tmp_path / "defaults_table.rst").read_text()
