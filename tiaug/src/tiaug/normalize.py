@@ -15,7 +15,8 @@ Two conventions:
 - :func:`scene_range` maps a window anchored on the frame's own ambient and skin temperatures
   (robust percentiles, :func:`tiaug.occlusion.scene_temperatures`): like a fixed window, a hot cup
   or a cold bottle does not change how the face looks, and no window has to be chosen for the
-  camera or the room. It is the one to use with occluders (see the user guide).
+  camera or the room. Use it, or a fixed window, when occluders may be in view (see the user
+  guide).
 """
 
 import numpy as np
@@ -243,8 +244,9 @@ def scene_range(image, margins=(2.0, 2.0), out_range=(-1.0, 1.0)):
     at or below 42 °C), which hot and cold objects hardly move, whereas they move the minimum
     and maximum that :func:`minmax` stretches by tens of °C. The window is at least 1 °C wide
     between the two estimates (a uniform frame). In the normalisation study (docs,
-    "Validation") it made a model trained with flips only far more robust to hot and cold
-    drinks and to unseen occluders than min-max did, at the same clean accuracy.
+    "Validation") a model trained with flips only scored 79.9 % mIoU on faces with a hot or cold
+    drink with it and 52.1 % with min-max, at the same clean accuracy, as well as with a
+    fixed 15-40 °C window chosen for those rooms.
 
     Examples
     --------
