@@ -25,8 +25,10 @@ paired bootstrap.
 
 The rule that picks the defaults, fixed before the study ran: of the pipelines whose clean mIoU
 is at most 1 point below ``flips`` (mean over seeds), the one that scores best on ``occluded``;
-if none is, the one with the smallest clean cost, and the goal is reported as missed. Results: ``OUT/validation.json["defaults"]``, ``OUT/defaults_table.rst``; runs
-are kept in ``OUT/defaults_runs/``.
+if none is, the one with the smallest clean cost, and the goal is reported as missed.
+
+Results: ``OUT/validation.json["defaults"]``, ``OUT/defaults_table.rst``; runs are kept in
+``OUT/defaults_runs/``.
 
 Run::
 
