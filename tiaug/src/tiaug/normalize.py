@@ -265,7 +265,6 @@ def scene_range(image, margins=(2.0, 2.0), out_range=(-1.0, 1.0)):
                         f"got {margins!r}")
     below = check_number(margins[0], "margins[0]", low=0.0, high=100.0)
     above = check_number(margins[1], "margins[1]", low=0.0, high=100.0)
-    _check_out_range(out_range, image.dtype)
     ambient, skin = scene_temperatures(image)
     # The window stays within the temperatures a camera reports, as fixed_range requires.
     t_min = max(ambient - below, ABSOLUTE_ZERO)
