@@ -125,8 +125,7 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
         prints[key]["augmentation"] = repr(pipeline(name, cfg.size))
     done = T.run_all(cfg, out_dir / "defaults_runs", jobs, prints, _one_run, train_split, sets,
                      fresh, progress)
-    result = {"config": {"name": cfg.name, "iterations": cfg.iterations,
-                         "batch_size": cfg.batch_size, "seeds": list(cfg.seeds)},
+    result = {"config": T.study_config(cfg),
               "augmentation": {name: repr(pipeline(name, cfg.size)) for name in PIPELINES},
               "defaults": summarise(cfg, done, cfg.bootstrap),
               "elapsed_s": time.perf_counter() - started}

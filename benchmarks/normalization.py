@@ -143,8 +143,7 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
         prints[key] = d
     done = T.run_all(cfg, out_dir / "normalization_runs", jobs, prints, _one_run, train_split,
                      sets, fresh, progress)
-    result = {"config": {"name": cfg.name, "iterations": cfg.iterations,
-                         "batch_size": cfg.batch_size, "seeds": list(cfg.seeds)},
+    result = {"config": T.study_config(cfg),
               "normalization": summarise(cfg, done, cfg.bootstrap),
               "elapsed_s": time.perf_counter() - started}
     T.write_results(out_dir, {"normalization": result["normalization"]},

@@ -260,6 +260,12 @@ PAIRED_NOTE = (", mean ± std over seeds; in brackets the paired difference from
                "verdict of the t-test and the bootstrap (p < 0.05).")
 
 
+def study_config(cfg):
+    """What a study's results and table say of its configuration (table_rst reads it)."""
+    return {"name": cfg.name, "iterations": cfg.iterations, "batch_size": cfg.batch_size,
+            "seeds": list(cfg.seeds)}
+
+
 def table_rst(script, cfg, note, title, header, rows):
     """A study's generated RST table: a do-not-edit line, the configuration (`cfg`, the
     results' "config") followed by `note`, and the table."""
@@ -281,8 +287,7 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
     started = time.perf_counter()
     train_split, _, test_split = V.synthetic_splits(cfg)
     done = train_all(cfg, out_dir, train_split, test_sets(test_split), fresh, progress)
-    result = {"config": {"name": cfg.name, "iterations": cfg.iterations,
-                         "batch_size": cfg.batch_size, "seeds": list(cfg.seeds)},
+    result = {"config": study_config(cfg),
               "groups": {g: {"tiaug": list(own), "held_out": list(other)}
                          for g, (own, other) in GROUPS.items()},
               "augmentation": {g: repr(pipeline(g, cfg.size)) for g in (BASE, *GROUPS)},
