@@ -449,9 +449,9 @@ def test_skipped_random_scale_still_crops_or_pads_to_its_size():
                                   scale(image, 1.0, size=(8, 20), mask=mask)["mask"])
 
 
-def test_warp_refuses_frames_beyond_its_uint32_offsets():
-    # The kernel indexes the frame with uint32 offsets; a broadcast view costs no memory.
+def test_warp_refuses_frames_beyond_its_int32_offsets():
+    # The kernel computes its offsets into the frame as int32; a broadcast view costs no memory.
     huge = np.broadcast_to(np.float32(20.0), (2**16, 2**16))
-    with pytest.raises(ValueError, match=r"image must have fewer than 2\*\*32 pixels, got shape "
+    with pytest.raises(ValueError, match=r"image must have fewer than 2\*\*31 pixels, got shape "
                                          r"\(65536, 65536\)"):
         warp(huge, None, None, np.eye(3), (4, 4), "edge", 0)

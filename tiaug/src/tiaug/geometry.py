@@ -55,7 +55,7 @@ MIN_FACTOR, MAX_FACTOR = 1e-4, 1e4
 # The ranges RandomScale draws from: factor and aspect together stay within the factors above.
 _MIN_SCALE, _MAX_SCALE = 1e-2, 1e2
 # Bound of the inverse map's entries: the kernel's source coordinates (entries times pixel
-# indices below 2**32, summed) then stay finite, so no NaN reaches its integer offsets.
+# indices below 2**31, summed) then stay finite, so no NaN reaches its integer offsets.
 _MAX_INVERSE = 1e290
 
 
@@ -124,8 +124,8 @@ def warp(image, mask, occluded, matrix, out_shape, fill, mask_fill):
     from ._kernels.geometry import warp_affine as kernel
 
     (i00, i01, i02), (i10, i11, i12) = _inverse(matrix)
-    if image.size >= 2**32:
-        raise ValueError(f"image must have fewer than 2**32 pixels, got shape {image.shape}")
+    if image.size >= 2**31:
+        raise ValueError(f"image must have fewer than 2**31 pixels, got shape {image.shape}")
     out_shape = (int(out_shape[0]), int(out_shape[1]))
     out_image = np.empty(out_shape, image.dtype)
     if mask is None:

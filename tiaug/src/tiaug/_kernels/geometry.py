@@ -6,6 +6,17 @@ from . import jit
 
 
 @jit
+def _min(a, b):
+    # A select, unlike min() on floats, which keeps LLVM from vectorising the loop around it.
+    return a if a < b else b
+
+
+@jit
+def _max(a, b):
+    return a if a > b else b
+
+
+@jit
 def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
                 i00, i01, i02, i10, i11, i12, edge, fill, mask_fill, has_mask, has_occluded):
     """Resample through the inverse map y = (i00 r + i02) + i01 c, x = (i10 r + i12) + i11 c.
@@ -16,7 +27,8 @@ def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
     `fill` unless `edge`. Labels and occlusion flags are nearest neighbour inside, `mask_fill`
     and False outside. `mask` / `occluded` are only read (and their outputs written) when
     `has_mask` / `has_occluded`; callers pass 1x1 dummies otherwise. All arrays are
-    C-contiguous, at least 2x2, and below 2**32 pixels (uint32 offsets).
+    C-contiguous, at least 2x2, and below 2**31 pixels (offsets computed as int32, the
+    conversion AVX2 vectorises, and stored as uint32).
 
     Each output row runs in passes so that the arithmetic vectorises and only the gathers
     stay scalar: source offsets and weights, then gathers, then interpolation. Unsigned
@@ -42,6 +54,7 @@ def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
     base = np.empty(wo, np.uint32)
     nearest = np.empty(wo, np.uint32)
     inside = np.empty(wo, np.bool_)
+    keep = np.empty(wo, np.bool_)
     fx = np.empty(wo, image.dtype)
     fy = np.empty(wo, image.dtype)
     v00 = np.empty(wo, image.dtype)
@@ -61,6 +74,7 @@ def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
             y = yrow + i01 * c
             x = xrow + i11 * c
             inside[c] = (y >= -0.5) & (y < yend) & (x >= -0.5) & (x < xend)
+            keep[c] = inside[c] | edge
             y = min(max(y, 0.0), ylast)
             x = min(max(x, 0.0), xlast)
             y0 = min(np.floor(y), ytop)
@@ -70,7 +84,7 @@ def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
             tx = x - x0
             fy[c] = ty
             fx[c] = tx
-            o = np.uint32(y0 * w + x0)
+            o = np.uint32(np.int32(y0 * w + x0))
             base[c] = o
             # Nearest neighbour, ties rounding up.
             nearest[c] = o + (width if ty >= 0.5 else zero) + (one if tx >= 0.5 else zero)
@@ -93,8 +107,10 @@ def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
             bottom = (unit - sx) * d + sx * e
             value = (unit - sy) * top + sy * bottom
             # Rounding must never leave the neighbours' range (no overshoot).
-            value = min(max(value, min(min(a, b), min(d, e))), max(max(a, b), max(d, e)))
-            row[c] = value if edge or inside[c] else fill_t
+            lo = _min(_min(a, b), _min(d, e))
+            hi = _max(_max(a, b), _max(d, e))
+            value = _min(_max(value, lo), hi)
+            row[c] = value if keep[c] else fill_t
         if has_mask:
             mrow = out_mask[r]
             for c in range(wo):
