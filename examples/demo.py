@@ -10,7 +10,8 @@ What it does, step by step:
    affords, where the paper's SGD + poly recipe, made for 40k steps, leaves the eyes and
    eyebrows unlearned; ``--recipe paper`` runs that one);
 4. evaluates it on the clean test set and on an occluded copy of it (synthetic hot/cold objects and
-   real-world occluders drawn with a fixed seed) -> ``metrics.json``;
+   real-world occluders drawn with a fixed seed), scoring the pixels the occluders leave visible
+   -> ``metrics.json``;
 5. draws the occluded test frames, their ground truth and the predictions -> ``predictions.png``.
 
 Run (``make demo`` does the first)::
@@ -215,8 +216,9 @@ def main(argv=None):
     history = train(config, train_set, model)
 
     print("4/5 evaluating on the clean and the occluded test set")
-    occluded_images, occluded_labels, occluded = occlude_test_set(test_images, test_labels,
-                                                                  seed=args.seed)
+    # Scored on the visible pixels: under an occluder the label is ignored, as TiAug trains.
+    occluded_images, occluded_labels, occluded = occlude_test_set(
+        test_images, test_labels, seed=args.seed, label_policy="ignore")
     test_sets = {"clean": ThermalFrames(test_images, test_labels),
                  "occluded": ThermalFrames(occluded_images, occluded_labels)}
     results = {name: evaluate(model, ds, config.num_classes, config.device)

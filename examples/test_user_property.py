@@ -8,7 +8,8 @@ generators: ``temperatures()``, ``label_maps()``, ``frames()`` (image + matching
 
 Here the code under test is a typical user pipeline, :func:`preprocess`: TiAug in °C, then
 per-frame min-max normalisation to [-1, 1]. Its promises: labels stay a subset of the input's
-(plus the fill label for pixels rotated/scaled in from outside), the output is finite and in
+(plus the fill label for pixels rotated/scaled in from outside and the ignore label under
+occluders), the output is finite and in
 [-1, 1], shapes and dtypes are kept, the input is untouched, and a seed reproduces the output
 (what makes DataLoader workers reproducible).
 
@@ -26,7 +27,8 @@ from tiaug.normalize import minmax
 from tiaug.testing.strategies import faces, frames
 
 MASK_FILL = 0  # label of pixels that rotation/scaling bring in from outside the frame
-AUGMENT = TiAug(mask_fill=MASK_FILL)
+IGNORE = 255  # label under occluders (TiAug's label_policy="ignore"): your loss skips it
+AUGMENT = TiAug(mask_fill=MASK_FILL, ignore_index=IGNORE)
 
 
 def preprocess(image, mask, seed):
@@ -46,7 +48,7 @@ small_frames = frames(shape=st.tuples(st.integers(16, 48), st.integers(16, 48)),
 def test_labels_stay_a_subset(frame, seed):
     image, mask = frame
     _, labels = preprocess(image, mask, seed)
-    assert set(np.unique(labels)) <= set(np.unique(mask)) | {MASK_FILL}
+    assert set(np.unique(labels)) <= set(np.unique(mask)) | {MASK_FILL, IGNORE}
 
 
 @settings(max_examples=30, deadline=None)

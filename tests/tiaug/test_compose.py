@@ -199,21 +199,40 @@ def test_pickle_keeps_behaviour():
         assert repr(copy) == repr(aug)
 
 
-def test_tiaug_defaults_keep_faces_upright():
+def test_tiaug_defaults_keep_faces_upright_and_draw_the_families():
     aug = TiAug()
     kinds = [type(t) for t in aug.transforms]
-    assert kinds == [HorizontalFlip, Rotate, RandomScale, GaussianBlur, ThermalOcclusion,
+    assert kinds == [HorizontalFlip, Rotate, RandomScale, GaussianBlur, RandomOccluders,
                      NETDNoise]
     assert [t.p for t in aug.transforms] == [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
     flip_h, rot, resize, blur, occlusion, noise = aug.transforms
     assert rot.angle == (-10.0, 10.0) and resize.scale == (0.8, 1.25)
     assert resize.aspect == (0.9, 1.1) and blur.sigma == (1.0, 1.2)
-    assert noise.netd == 0.1 and occlusion.label_policy == "keep"
-    assert occlusion.temperature == aug.temperature == "any" and aug.families is None
+    assert noise.netd == 0.1 and occlusion.label_policy == aug.label_policy == "ignore"
+    assert occlusion.families == FAMILIES == aug.families and aug.temperature is None
     assert repr(aug) == (
-        "TiAug(netd=0.1, occluders='paper', families=None, temperature='any', "
-        "label_policy='keep', ignore_index=255, fill='edge', mask_fill=0, angle=(-10.0, 10.0), "
-        "scale=(0.8, 1.25), p_geometry=0.5, vflip=False, size=None, p=1.0)")
+        f"TiAug(netd=0.1, occluders='families', families={FAMILIES!r}, temperature=None, "
+        "label_policy='ignore', ignore_index=255, fill='edge', mask_fill=0, "
+        "angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, vflip=False, size=None, "
+        "p=1.0)")
+
+
+def test_tiaug_defaults_ignore_the_labels_under_occluders():
+    image, mask = face()
+    for seed in range(20):
+        out = TiAug()(image=image, mask=mask, rng=seed)
+        if out["occluded"].any():
+            break
+    assert (out["mask"][out["occluded"]] == 255).all()
+    assert np.isin(out["mask"][~out["occluded"]], np.unique(mask)).all()
+
+
+def test_tiaug_paper_occluders_keep_the_defaults_geometry():
+    aug = TiAug(occluders="paper")
+    occlusion = aug.transforms[4]
+    assert type(occlusion) is ThermalOcclusion and occlusion.p == 0.5
+    assert occlusion.temperature == aug.temperature == "any" and aug.families is None
+    assert aug.angle == (-10.0, 10.0) and aug.label_policy == "ignore"
 
 
 def test_tiaug_draws_the_occluder_families():
@@ -243,6 +262,7 @@ def test_tiaug_paper_is_the_papers_pipeline():
     _, _, rot, resize, _, occlusion, _ = aug.transforms
     assert rot.angle == (-30.0, 30.0) and resize.scale == (0.5, 2.0)
     assert occlusion.temperature == "any" and aug.families is None
+    assert occlusion.label_policy == aug.label_policy == "keep"
     assert type(aug) is TiAug and TiAug.paper(angle=(0, 360)).angle == (0.0, 360.0)
     image, mask = face()
     out = aug(image=image, mask=mask, rng=5)
@@ -257,7 +277,7 @@ def test_tiaug_paper_is_the_papers_pipeline():
         TiAug(occluders="families", temperature="hot")
     with pytest.raises(ValueError, match=r"families chooses the occluder families .* with "
                                          r"occluders='paper'"):
-        TiAug(families=("cup",))
+        TiAug(occluders="paper", families=("cup",))
     with pytest.raises(ValueError, match="families"):
         TiAug(occluders="families", families=("teapot",))
 
