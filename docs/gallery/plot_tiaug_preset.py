@@ -3,9 +3,10 @@ The TiAug preset on a grid
 ==========================
 
 :class:`tiaug.TiAug` is the whole pipeline in one transform: a horizontal flip, a rotation of up
-to ±10° and a 0.8–1.25× resize (fused into one resampling), blur, synthetic occlusion and NETD
-noise, each with probability 0.5. Sixteen draws (``rng=0 … 15``) of the same frame; the title lists
-the transforms that were applied.
+to ±10° and a 0.8–1.25× resize (fused into one resampling), blur, the occluder families of
+:class:`tiaug.RandomOccluders` (hands, drinks, glasses, masks, hair, ...) and NETD noise, each
+with probability 0.5. Sixteen draws (``rng=0 … 15``) of the same frame; the title lists the
+transforms that were applied and the families drawn.
 """
 
 import matplotlib.pyplot as plt
@@ -20,7 +21,10 @@ short = ["hflip", "rot", "scale", "blur", "occl", "noise"]
 fig, axes = plt.subplots(4, 4, figsize=(10, 8), layout="constrained")
 for seed, ax in enumerate(axes.flat):
     out = aug(image=temps, mask=labels, rng=seed)
-    applied = [n for n, p in zip(short, out["params"]["transforms"]) if p["applied"]]
+    drawn = out["params"]["transforms"]
+    applied = [n for n, p in zip(short, drawn) if p["applied"]]
+    if drawn[4]["applied"]:
+        applied += [obj["family"] for obj in drawn[4]["objects"]]
     im = ax.imshow(out["image"], cmap="inferno")
     fig.colorbar(im, ax=ax, shrink=0.8)
     ax.set_title(f"rng={seed}: " + " ".join(applied), fontsize=7)
