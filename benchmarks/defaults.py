@@ -6,8 +6,9 @@ clean accuracy switched off one at a time (``PIPELINES``):
 ``flips``
     :class:`tiaug.HorizontalFlip` only: the baseline.
 ``preset``
-    ``TiAug(occluders="families")`` at its defaults (rotation ±10° and scaling 0.8-1.25x, each on
-    half of the frames; blur; the occluders on half of the frames, labels kept; NETD noise).
+    ``TiAug(occluders="families", label_policy="keep")``: the preset before this study (rotation
+    ±10° and scaling 0.8-1.25x, each on half of the frames; blur; the occluders on half of the
+    frames, labels kept; NETD noise).
 ``upright``
     The same without rotation and scaling (``p_geometry=0``).
 ``ignore``
@@ -50,10 +51,11 @@ import transfer as T  # noqa: E402
 import validation as V  # noqa: E402
 
 # name: TiAug(occluders="families") keyword arguments; None is the flips-only baseline.
+# The label policy is explicit: the study chose TiAug's default ("ignore") among these.
 PIPELINES = {
     "flips": None,
-    "preset": {},
-    "upright": {"p_geometry": 0.0},
+    "preset": {"label_policy": "keep"},
+    "upright": {"p_geometry": 0.0, "label_policy": "keep"},
     "ignore": {"label_policy": "ignore"},
     "upright_ignore": {"p_geometry": 0.0, "label_policy": "ignore"},
 }

@@ -3,8 +3,9 @@
 A 60 °C cup squeezes the face into a sliver of [-1, 1] under per-image min-max, so the network
 sees a face whose contrast depends on what else is in the frame. Three normalisations
 (``NORMALIZATIONS``) are compared, each for a model trained with flips only and one trained with
-TiAug (the preset with :class:`tiaug.RandomOccluders` drawing every family), on the validation
-study's converged recipe (``validation.CONFIGS``, pixel loss only):
+TiAug (``TiAug(label_policy="keep")``: the preset with :class:`tiaug.RandomOccluders` drawing
+every family, the labels under them kept), on the validation study's converged recipe
+(``validation.CONFIGS``, pixel loss only):
 
 ``minmax``
     :func:`tiaug.normalize.minmax`: each frame's own minimum and maximum to [-1, 1] (the paper).
@@ -62,7 +63,11 @@ NORMALIZATIONS = ("minmax", "fixed", "scene")
 
 
 def _pipeline(name, size):
-    return T.pipeline(T.BASE if name == "flips" else None, size)
+    import tiaug
+
+    # The labels are kept, as in the preset when this study ran: its runs stay valid.
+    return T.pipeline(T.BASE, size) if name == "flips" else tiaug.TiAug(label_policy="keep",
+                                                                          size=size)
 
 
 def test_sets(test):
