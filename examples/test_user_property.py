@@ -9,9 +9,8 @@ generators: ``temperatures()``, ``label_maps()``, ``frames()`` (image + matching
 Here the code under test is a typical user pipeline, :func:`preprocess`: TiAug in °C, then
 per-frame min-max normalisation to [-1, 1]. Its promises: labels stay a subset of the input's
 (plus the fill label for pixels rotated/scaled in from outside and the ignore label under
-occluders), the output is finite and in
-[-1, 1], shapes and dtypes are kept, the input is untouched, and a seed reproduces the output
-(what makes DataLoader workers reproducible).
+occluders), the output is finite and in [-1, 1], shapes and dtypes are kept, the input is
+untouched, and a seed reproduces the output (what makes DataLoader workers reproducible).
 
 Run::
 

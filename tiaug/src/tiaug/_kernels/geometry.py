@@ -7,7 +7,7 @@ from . import jit
 
 @jit
 def _min(a, b):
-    # A select, unlike min() on floats, which keeps LLVM from vectorising the loop around it.
+    # A plain select: with min() on floats in it, LLVM left the interpolation loop scalar.
     return a if a < b else b
 
 
