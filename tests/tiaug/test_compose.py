@@ -223,6 +223,7 @@ def test_tiaug_defaults_ignore_the_labels_under_occluders():
         out = TiAug()(image=image, mask=mask, rng=seed)
         if out["occluded"].any():
             break
+    assert out["occluded"].any(), "no seed in 20 drew an occluder"
     assert (out["mask"][out["occluded"]] == 255).all()
     assert np.isin(out["mask"][~out["occluded"]], np.unique(mask)).all()
 
