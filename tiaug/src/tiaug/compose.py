@@ -2,6 +2,7 @@
 ``TiAug`` preset."""
 
 from ._base import Transform, skipped
+from ._validation import check_probability
 from .blur import GaussianBlur
 from .geometry import GeometricTransform, HorizontalFlip, RandomScale, Rotate, VerticalFlip, warp
 from .noise import NETDNoise
@@ -210,7 +211,8 @@ class TiAug(Compose):
     In order: :class:`~tiaug.HorizontalFlip` (p=0.5), then (with ``vflip=True``)
     :class:`~tiaug.VerticalFlip` (p=0.5), :class:`~tiaug.Rotate` and :class:`~tiaug.RandomScale`
     (each with probability `p_geometry`) -- fused into one resampling -- then
-    :class:`~tiaug.GaussianBlur` (sigma 1.0-1.2, p=0.5), the occluders (p=0.5):
+    :class:`~tiaug.GaussianBlur` (sigma 1.0-1.2, p=0.5), the occluders (with probability
+    `p_occlusion`):
     :class:`~tiaug.RandomOccluders` (hands, drinks, glasses, masks, scarves, phones, hair, ...
     with temperature fields from physics) or, with ``occluders="paper"``, the paper's
     :class:`~tiaug.ThermalOcclusion`, and :class:`~tiaug.NETDNoise` (p=0.5) last, since the
@@ -246,6 +248,8 @@ class TiAug(Compose):
         Range of the resize factor (aspect jitter 0.9-1.1 on top).
     p_geometry : float, optional
         Probability of the rotation and, independently, of the scaling.
+    p_occlusion : float, optional
+        Probability of occluders on a frame.
     vflip : bool, optional
         Also flip upside down with probability 0.5.
     size : (int, int) or None, optional
@@ -288,13 +292,16 @@ class TiAug(Compose):
 
     def __init__(self, netd=0.1, occluders="families", families=None, temperature=None,
                  label_policy="ignore", ignore_index=255, fill="edge", mask_fill=0,
-                 angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, vflip=False, size=None,
-                 p=1.0):
+                 angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_occlusion=0.5,
+                 vflip=False, size=None, p=1.0):
         if not isinstance(vflip, bool):
             raise TypeError(f"vflip must be True or False, got {vflip!r}")
         if occluders not in OCCLUDERS:
             raise ValueError(f"occluders must be one of {', '.join(map(repr, OCCLUDERS))}, "
                              f"got {occluders!r}")
+        # Checked here so that an error names the preset's argument, not the child's `p`.
+        p_geometry = check_probability(p_geometry, "p_geometry")
+        p_occlusion = check_probability(p_occlusion, "p_occlusion")
         rot = Rotate(angle=angle, fill=fill, mask_fill=mask_fill, p=p_geometry)
         resize = RandomScale(scale=scale, aspect=(0.9, 1.1), size=size, fill=fill,
                              mask_fill=mask_fill, p=p_geometry)
@@ -305,7 +312,7 @@ class TiAug(Compose):
                                  f"temperatures, got temperature={temperature!r}")
             kwargs = {} if families is None else {"families": families}
             occlusion = RandomOccluders(**kwargs, label_policy=label_policy,
-                                        ignore_index=ignore_index, p=0.5)
+                                        ignore_index=ignore_index, p=p_occlusion)
         else:
             if families is not None:
                 raise ValueError("families chooses the occluder families "
@@ -313,7 +320,7 @@ class TiAug(Compose):
                                  "occluders='paper'")
             occlusion = ThermalOcclusion(temperature="any" if temperature is None else temperature,
                                          label_policy=label_policy, ignore_index=ignore_index,
-                                         p=0.5)
+                                         p=p_occlusion)
         noise = NETDNoise(netd=netd, p=0.5)
         super().__init__([
             HorizontalFlip(p=0.5),
@@ -336,6 +343,7 @@ class TiAug(Compose):
         self.angle = rot.angle
         self.scale = resize.scale
         self.p_geometry = rot.p
+        self.p_occlusion = occlusion.p
         self.vflip = vflip
         self.size = resize.size
 
@@ -354,7 +362,7 @@ class TiAug(Compose):
         >>> TiAug.paper(netd=0.05)
         TiAug(netd=0.05, occluders='paper', families=None, temperature='any', \
 label_policy='keep', ignore_index=255, fill='edge', mask_fill=0, angle=(-30.0, 30.0), \
-scale=(0.5, 2.0), p_geometry=1.0, vflip=True, size=None, p=1.0)
+scale=(0.5, 2.0), p_geometry=1.0, p_occlusion=0.5, vflip=True, size=None, p=1.0)
         """
         recipe = dict(occluders="paper", label_policy="keep", angle=(-30.0, 30.0),
                       scale=(0.5, 2.0), p_geometry=1.0, vflip=True)
@@ -362,5 +370,6 @@ scale=(0.5, 2.0), p_geometry=1.0, vflip=True, size=None, p=1.0)
 
     def _repr_args(self):
         keys = ("netd", "occluders", "families", "temperature", "label_policy", "ignore_index",
-                "fill", "mask_fill", "angle", "scale", "p_geometry", "vflip", "size", "p")
+                "fill", "mask_fill", "angle", "scale", "p_geometry",
+                "p_occlusion", "vflip", "size", "p")
         return {k: getattr(self, k) for k in keys}
