@@ -20,6 +20,8 @@ def test_pipelines_switch_off_one_part_each():
     assert defaults.pipeline("ignore", (32, 40)).label_policy == "ignore"
     both = defaults.pipeline("upright_ignore", (32, 40))
     assert (both.p_geometry, both.label_policy) == (0.0, "ignore")
+    quarter = defaults.pipeline("ignore_quarter", (32, 40))
+    assert (quarter.p_occlusion, quarter.label_policy) == (0.25, "ignore")
     flips = defaults.pipeline("flips", (32, 40))
     assert [type(t) for t in flips.transforms] == [tiaug.HorizontalFlip]
 
