@@ -9,29 +9,53 @@ from hypothesis.extra.numpy import arrays
 from tiaug._validation import MAX_TEMPERATURE
 from tiaug.noise import NETDNoise, _noise, add_noise
 
-M64 = (1 << 64) - 1
+M32 = (1 << 32) - 1
 
 
-def splitmix_uniform(seed, n):
-    """SplitMix64 output for counters seed + i * golden, as floats in [0, 1), in plain Python."""
-    out = np.empty(n)
-    for i in range(n):
-        z = (seed + i * 0x9E3779B97F4A7C15) & M64
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-        z ^= z >> 31
-        out[i] = (z >> 11) / 2.0**53
-    return out
+def lowbias32(x):
+    """C. Wellons' lowbias32 integer hash, in plain Python."""
+    x ^= x >> 16
+    x = (x * 0x7FEB352D) & M32
+    x ^= x >> 15
+    x = (x * 0x846CA68B) & M32
+    return x ^ (x >> 16)
+
+
+def noise_field(seed, amplitude, n):
+    """The kernel's float32 noise of pixels 0..n-1, computed the slow, obvious way."""
+    bound = np.float32(amplitude)
+    if bound > amplitude:
+        bound = np.nextafter(bound, np.float32(0))
+    lo, hi = seed & M32, seed >> 32
+    u = np.array([lowbias32(((i ^ hi) + lo) & M32) >> 8 for i in range(n)], np.float32)
+    with np.errstate(under="ignore"):
+        return u * np.float32(float(bound) / 2**23) - bound
 
 
 def reference_noise(image, amplitude, seed):
     """Slow, obvious version of the kernel: add, round, then step back inside the bound."""
-    u = splitmix_uniform(seed, image.size).reshape(image.shape)
-    out = (image.astype(np.float64) + amplitude * (2.0 * u - 1.0)).astype(image.dtype)
+    d = noise_field(seed, amplitude, image.size).reshape(image.shape)
+    out = (image + d.astype(image.dtype)).astype(image.dtype)
     for idx in zip(*np.nonzero(np.abs(out.astype(np.float64) - image) > amplitude), strict=True):
         while abs(np.float64(out[idx]) - np.float64(image[idx])) > amplitude:
             out[idx] = np.nextafter(out[idx], image[idx])
     return out
+
+
+def test_hash_is_lowbias32():
+    from tiaug._kernels.noise import hash32
+
+    # Words at both ends of the range, where the multiplies wrap.
+    for x in (0, 1, 2, 12345, 0x7FFFFFFF, 0x80000000, M32):
+        with np.errstate(over="ignore"):
+            assert int(hash32(np.uint32(x))) == lowbias32(x)
+
+
+def test_noise_is_the_same_field_for_float32_and_float64():
+    image = np.full((6, 7), 30.0)
+    a = add_noise(image.astype(np.float32), 0.1, rng=4)["image"]
+    b = add_noise(image, 0.1, rng=4)["image"]
+    np.testing.assert_allclose(a, b, atol=2e-6)
 
 
 dtypes = st.sampled_from([np.float32, np.float64])
@@ -71,8 +95,8 @@ def test_bound_holds_where_float32_rounding_would_break_it(value, amplitude, nai
     image[0, 0] = 20.0  # a room in the frame: a constant 8000 °C frame is refused
     out = add_noise(image, amplitude, rng=3)["image"]
     assert np.abs(out.astype(np.float64) - image).max() <= amplitude
-    u = splitmix_uniform(7, image.size).reshape(image.shape)
-    naive = (image.astype(np.float64) + amplitude * (2 * u - 1)).astype(np.float32)
+    d = noise_field(7, amplitude, image.size).reshape(image.shape)
+    naive = (image + d).astype(np.float32)
     assert (np.abs(naive.astype(np.float64) - image) > amplitude).any() == naive_breaks
 
 

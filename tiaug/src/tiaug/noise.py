@@ -53,8 +53,10 @@ def add_noise(image, amplitude, rng=None, *, mask=None, occluded=None):
 
     Notes
     -----
-    The field comes from a counter-based generator (SplitMix64) inside the kernel, seeded with one
-    integer drawn from `rng`, so it costs a single pass over the frame and needs no buffer.
+    The field comes from a counter-based generator (a 32-bit integer hash of the pixel index and
+    one integer seed drawn from `rng`) inside the kernel, so it needs no buffer of random numbers;
+    the noise has 24 bits of resolution and is computed in float32, the same for float32 and
+    float64 frames.
 
     Examples
     --------
@@ -90,9 +92,12 @@ def _noise(image, amplitude, seed):
     from ._kernels.noise import add_bounded_noise
 
     image = np.ascontiguousarray(image)
-    # Without JIT the kernel runs on numpy uint64 scalars, whose intended wrap-around would warn.
+    bound = np.float32(amplitude)
+    if bound > amplitude:  # rounded up: take the float32 below
+        bound = np.nextafter(bound, np.float32(0.0))
+    # Without JIT the kernel runs on numpy uint32 scalars, whose intended wrap-around would warn.
     with np.errstate(over="ignore"):
-        return add_bounded_noise(image, seed, amplitude, np.empty_like(image))
+        return add_bounded_noise(image, seed, amplitude, float(bound), np.empty_like(image))
 
 
 class NETDNoise(Transform):

@@ -1,5 +1,5 @@
-"""The SplitMix64 finaliser: a counter-based uniform in [0, 1), shared by the noise and texture
-kernels (each value a pure function of its counter, so replay is exact)."""
+"""The SplitMix64 finaliser: a counter-based uniform in [0, 1) for the texture lattices of the
+occluder kernels (each value a pure function of its counter, so replay is exact)."""
 
 import numpy as np
 
