@@ -61,7 +61,17 @@ def affine_matrices(draw):
 
 
 @st.composite
-def warp_cases(draw):
+def axis_matrices(draw):
+    """Affines without rotation or shear: scaling (flips included) and shifts."""
+    scales = st.one_of(st.sampled_from([-2.0, -1.0, -0.5, 0.5, 1.0, 1.25, 2.0]),
+                       st.floats(0.3, 3.0), st.floats(-3.0, -0.3))
+    shifts = st.one_of(st.sampled_from([-1.5, 0.0, 0.5, 2.0]), st.floats(-8.0, 8.0))
+    return np.array([[draw(scales), 0.0, draw(shifts)], [0.0, draw(scales), draw(shifts)],
+                     [0.0, 0.0, 1.0]])
+
+
+@st.composite
+def warp_cases(draw, matrices=None):
     h, w = draw(st.integers(2, 12)), draw(st.integers(2, 12))
     dtype = draw(st.sampled_from([np.float32, np.float64]))
     seed = draw(st.integers(0, 2**32 - 1))
@@ -75,8 +85,11 @@ def warp_cases(draw):
         mask_fill = draw(st.sampled_from([0, 5, int(np.iinfo(label_dtype).max)]))
     occluded = rng.random((h, w)) < 0.3 if draw(st.booleans()) else None
     fill = draw(st.sampled_from(["edge", -30.0, 25.5, 100.0]))
+    if draw(st.booleans()):
+        image[:] = 0.0  # signed zeros: where reordered arithmetic would show
     out_shape = (draw(st.integers(1, 12)), draw(st.integers(1, 12)))
-    return image, mask, occluded, draw(affine_matrices()), out_shape, fill, mask_fill
+    matrix = draw(affine_matrices() if matrices is None else matrices)
+    return image, mask, occluded, matrix, out_shape, fill, mask_fill
 
 
 @given(warp_cases())
@@ -94,6 +107,34 @@ def test_kernel_matches_reference(case):
         else:
             assert g.dtype == w_.dtype
             np.testing.assert_array_equal(g, w_)
+
+
+@given(warp_cases(axis_matrices()))
+def test_axis_aligned_maps_match_reference(case):
+    test_kernel_matches_reference.hypothesis.inner_test(case)
+
+
+@given(warp_cases(axis_matrices()))
+def test_axis_aligned_path_gives_the_general_kernels_output(case):
+    from tiaug._kernels.geometry import warp_axes, warp_general
+
+    image, mask, occluded, matrix, out_shape, fill, mask_fill = case
+    (i00, i01, i02), (i10, i11, i12) = _inverse(matrix)
+    mask = np.zeros((1, 1), np.uint8) if mask is None else mask
+    occluded = np.zeros((1, 1), bool) if occluded is None else occluded
+    edge = fill == "edge"
+    args = (0.0 if edge else fill, 0, mask.shape == image.shape, occluded.shape == image.shape)
+    outs = []
+    for kernel, coefficients in ((warp_general, (i00, i01, i02, i10, i11, i12)),
+                                 (warp_axes, (i00, i02, i11, i12))):
+        out = (np.empty(out_shape, image.dtype),
+               np.zeros(out_shape if args[2] else (1, 1), mask.dtype),
+               np.zeros(out_shape if args[3] else (1, 1), bool))
+        kernel(image, mask, occluded, *out, *coefficients, edge, *args)
+        outs.append(out)
+    for general, axes in zip(*outs):
+        np.testing.assert_array_equal(axes, general)
+        assert np.array_equal(np.signbit(axes), np.signbit(general))
 
 
 @given(warp_cases())

@@ -21,6 +21,22 @@ def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
                 i00, i01, i02, i10, i11, i12, edge, fill, mask_fill, has_mask, has_occluded):
     """Resample through the inverse map y = (i00 r + i02) + i01 c, x = (i10 r + i12) + i11 c.
 
+    See :func:`warp_general`; maps without rotation or shear (``i01 == i10 == 0``: scaling,
+    flips, shifts) take :func:`warp_axes`, which gives the same output faster.
+    """
+    if i01 == 0.0 and i10 == 0.0:
+        warp_axes(image, mask, occluded, out_image, out_mask, out_occluded, i00, i02, i11, i12,
+                  edge, fill, mask_fill, has_mask, has_occluded)
+    else:
+        warp_general(image, mask, occluded, out_image, out_mask, out_occluded,
+                     i00, i01, i02, i10, i11, i12, edge, fill, mask_fill, has_mask, has_occluded)
+
+
+@jit
+def warp_general(image, mask, occluded, out_image, out_mask, out_occluded,
+                 i00, i01, i02, i10, i11, i12, edge, fill, mask_fill, has_mask, has_occluded):
+    """Resample through the inverse map y = (i00 r + i02) + i01 c, x = (i10 r + i12) + i11 c.
+
     A source point is inside when it lies in the input's pixel area [-0.5, H - 0.5) x
     [-0.5, W - 0.5). Temperatures are bilinear at the source point clamped to [0, H - 1] x
     [0, W - 1], then clamped to the range of the four neighbours used; outside they are
@@ -119,3 +135,97 @@ def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
             orow = out_occluded[r]
             for c in range(wo):
                 orow[c] = flags[nearest[c]] and inside[c]
+
+
+@jit
+def warp_axes(image, mask, occluded, out_image, out_mask, out_occluded, i00, i02, i11, i12,
+              edge, fill, mask_fill, has_mask, has_occluded):
+    """:func:`warp_general` for maps without rotation or shear: y = i00 r + i02, x = i11 c + i12.
+
+    The source column of every output column is the same on every row, and each output row
+    blends two source rows, each interpolated along x once and kept while the next output rows
+    use it (a source row at index k is kept in slot k % 2, so a row pair never collides). The
+    arithmetic is the general kernel's, in the same order: the outputs are identical.
+    """
+    h, w = image.shape
+    ho, wo = out_image.shape
+    labels = mask.reshape(-1)
+    flags = occluded.reshape(-1)
+    ylast = h - 1.0
+    xlast = w - 1.0
+    yend = h - 0.5
+    xend = w - 0.5
+    ytop = h - 2.0
+    xtop = w - 2.0
+    # Per output column: the left source column, its weight, the nearest column, and whether the
+    # source point lies in the frame's pixel area along x.
+    left = np.empty(wo, np.int64)
+    near = np.empty(wo, np.int64)
+    inside_x = np.empty(wo, np.bool_)
+    fx = np.empty(wo, image.dtype)
+    for c in range(wo):
+        x = i12 + i11 * c
+        inside_x[c] = (x >= -0.5) & (x < xend)
+        x = min(max(x, 0.0), xlast)
+        x0 = min(np.floor(x), xtop)
+        tx = x - x0
+        fx[c] = tx
+        left[c] = int(x0)
+        near[c] = left[c] + (1 if tx >= 0.5 else 0)
+    # Slots of interpolated source rows (values, and the lower and upper of each pixel pair).
+    along = np.empty((2, wo), image.dtype)
+    low = np.empty((2, wo), image.dtype)
+    high = np.empty((2, wo), image.dtype)
+    held = np.full(2, -1, np.int64)
+    keep = np.empty(wo, np.bool_)
+    constants = np.empty(3, image.dtype)
+    constants[0] = fill
+    constants[1] = 1.0
+    fill_t = constants[0]
+    unit = constants[1]
+    for r in range(ho):
+        y = i00 * r + i02
+        inside_y = (y >= -0.5) & (y < yend)
+        y = min(max(y, 0.0), ylast)
+        y0 = min(np.floor(y), ytop)
+        constants[2] = y - y0  # the weight in the image's dtype, as the general kernel stores it
+        sy = constants[2]
+        top = int(y0)
+        for k in (top, top + 1):
+            slot = k % 2
+            if held[slot] != k:
+                held[slot] = k
+                src = image[k]
+                vals = along[slot]
+                lows = low[slot]
+                highs = high[slot]
+                for c in range(wo):
+                    a = src[left[c]]
+                    b = src[left[c] + 1]
+                    sx = fx[c]
+                    vals[c] = (unit - sx) * a + sx * b
+                    lows[c] = _min(a, b)
+                    highs[c] = _max(a, b)
+        s0 = top % 2
+        s1 = 1 - s0
+        above, below = along[s0], along[s1]
+        lo_a, lo_b = low[s0], low[s1]
+        hi_a, hi_b = high[s0], high[s1]
+        for c in range(wo):
+            keep[c] = (inside_y & inside_x[c]) | edge
+        row = out_image[r]
+        for c in range(wo):
+            value = (unit - sy) * above[c] + sy * below[c]
+            lo = _min(lo_a[c], lo_b[c])
+            hi = _max(hi_a[c], hi_b[c])
+            value = _min(_max(value, lo), hi)
+            row[c] = value if keep[c] else fill_t
+        nearest_row = (top + (1 if y - y0 >= 0.5 else 0)) * w
+        if has_mask:
+            mrow = out_mask[r]
+            for c in range(wo):
+                mrow[c] = labels[nearest_row + near[c]] if inside_y & inside_x[c] else mask_fill
+        if has_occluded:
+            orow = out_occluded[r]
+            for c in range(wo):
+                orow[c] = flags[nearest_row + near[c]] and (inside_y & inside_x[c])
