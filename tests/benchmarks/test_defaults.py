@@ -22,6 +22,7 @@ def test_pipelines_switch_off_one_part_each():
     assert (both.p_geometry, both.label_policy) == (0.0, "ignore")
     quarter = defaults.pipeline("ignore_quarter", (32, 40))
     assert (quarter.p_occlusion, quarter.label_policy) == (0.25, "ignore")
+    assert defaults.pipeline("no_occluders", (32, 40)).p_occlusion == 0.0
     flips = defaults.pipeline("flips", (32, 40))
     assert [type(t) for t in flips.transforms] == [tiaug.HorizontalFlip]
 
