@@ -59,13 +59,15 @@ import transfer as T  # noqa: E402
 import validation as V  # noqa: E402
 
 # name: TiAug(occluders="families") keyword arguments; None is the flips-only baseline.
-# The label policy is explicit: the study chose TiAug's default ("ignore") among these.
+# The label policy and the occluders' probability are explicit: the study chose TiAug's
+# defaults among these.
+_HALF = {"p_occlusion": 0.5}
 PIPELINES = {
     "flips": None,
-    "preset": {"label_policy": "keep"},
-    "upright": {"p_geometry": 0.0, "label_policy": "keep"},
-    "ignore": {"label_policy": "ignore"},
-    "upright_ignore": {"p_geometry": 0.0, "label_policy": "ignore"},
+    "preset": {"label_policy": "keep", **_HALF},
+    "upright": {"p_geometry": 0.0, "label_policy": "keep", **_HALF},
+    "ignore": {"label_policy": "ignore", **_HALF},
+    "upright_ignore": {"p_geometry": 0.0, "label_policy": "ignore", **_HALF},
     "ignore_quarter": {"label_policy": "ignore", "p_occlusion": 0.25},
     "no_occluders": {"label_policy": "ignore", "p_occlusion": 0.0},
 }
