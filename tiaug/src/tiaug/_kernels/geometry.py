@@ -17,6 +17,17 @@ def _max(a, b):
 
 
 @jit
+def _limits(h, w):
+    """Source-point bounds of an (h, w) frame: the last pixel centre, the end of the pixel area
+    and the last top-left neighbour, along y then x.
+
+    The top-left neighbour stays at most (H - 2, W - 2), so the other three are always in the
+    frame; on the last row / column the weight is then exactly 1.
+    """
+    return h - 1.0, w - 1.0, h - 0.5, w - 0.5, h - 2.0, w - 2.0
+
+
+@jit
 def warp_affine(image, mask, occluded, out_image, out_mask, out_occluded,
                 i00, i01, i02, i10, i11, i12, edge, fill, mask_fill, has_mask, has_occluded):
     """Resample through the inverse map y = (i00 r + i02) + i01 c, x = (i10 r + i12) + i11 c.
@@ -55,14 +66,7 @@ def warp_general(image, mask, occluded, out_image, out_mask, out_occluded,
     flat = image.reshape(-1)
     labels = mask.reshape(-1)
     flags = occluded.reshape(-1)
-    ylast = h - 1.0
-    xlast = w - 1.0
-    yend = h - 0.5
-    xend = w - 0.5
-    # The top-left neighbour stays at most (H - 2, W - 2), so the other three are always in the
-    # frame; on the last row / column the weight is then exactly 1.
-    ytop = h - 2.0
-    xtop = w - 2.0
+    ylast, xlast, yend, xend, ytop, xtop = _limits(h, w)
     width = np.uint32(w)
     zero = np.uint32(0)
     one = np.uint32(1)
@@ -151,12 +155,7 @@ def warp_axes(image, mask, occluded, out_image, out_mask, out_occluded, i00, i02
     ho, wo = out_image.shape
     labels = mask.reshape(-1)
     flags = occluded.reshape(-1)
-    ylast = h - 1.0
-    xlast = w - 1.0
-    yend = h - 0.5
-    xend = w - 0.5
-    ytop = h - 2.0
-    xtop = w - 2.0
+    ylast, xlast, yend, xend, ytop, xtop = _limits(h, w)
     # Per output column: the left source column, its weight, the nearest column, and whether the
     # source point lies in the frame's pixel area along x.
     left = np.empty(wo, np.int64)
