@@ -1,7 +1,6 @@
 """DDP with two gloo processes on CPU: a learnable (joint) aux stays synchronised."""
 
 import os
-import socket
 import time
 from datetime import timedelta
 
@@ -49,14 +48,15 @@ def sgd(model):
     return torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
 
 
-def _worker(rank, port, out_dir):
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
-    os.environ["MASTER_PORT"] = str(port)
+def _worker(rank, out_dir):
     # Gloo otherwise binds to the address the host name resolves to, which on some sandboxed
     # machines is not reachable from the other rank: the ranks then wait on each other forever.
     os.environ["GLOO_SOCKET_IFNAME"] = "lo"
     torch.set_num_threads(1)
-    dist.init_process_group("gloo", rank=rank, world_size=WORLD, timeout=timedelta(seconds=60))
+    # A file store for the rendezvous: a TCP store on a port picked beforehand can lose that
+    # port to another process before rank 0 binds it, and the ranks then never meet.
+    dist.init_process_group("gloo", init_method=f"file://{os.path.join(out_dir, 'store')}",
+                            rank=rank, world_size=WORLD, timeout=timedelta(seconds=60))
     try:
         model = new_model()
         ddp = nn.parallel.DistributedDataParallel(model)
@@ -80,17 +80,11 @@ def _worker(rank, port, out_dir):
         dist.destroy_process_group()
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason="needs gloo")
 def test_ddp_two_processes_keep_aux_in_sync(tmp_path):
     ctx = torch.multiprocessing.start_processes(
-        _worker, args=(_free_port(), str(tmp_path)), nprocs=WORLD, join=False)
+        _worker, args=(str(tmp_path),), nprocs=WORLD, join=False)
     deadline = time.monotonic() + JOIN_TIMEOUT_S
     while not ctx.join(timeout=1):
         if time.monotonic() > deadline:
