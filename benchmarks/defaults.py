@@ -23,6 +23,11 @@ clean accuracy switched off one at a time (``PIPELINES``):
     The preset without its occluders (``p_occlusion=0``): what its geometry, blur and noise
     cost on their own, added when halving the occluders' frequency cut the clean cost by only
     0.2 points.
+``no_blur``, ``no_noise``
+    ``ignore_quarter`` without its Gaussian blur (``p_blur=0``) or without its sensor noise
+    (``p_noise=0``), added when ``no_occluders`` cost as much clean accuracy as the preset with
+    its occluders: the geometry costs little (``upright``), so the cost lies in the blur or the
+    noise. Both keep the occluders, so both are candidates for the defaults.
 
 Every model uses the validation study's recipe (``validation.CONFIGS``) with the pixel loss only
 and per-image min-max, as the transfer study does. Test sets, scored on the pixels that stay
@@ -41,7 +46,7 @@ Results: ``OUT/validation.json["defaults"]``, ``OUT/defaults_table.rst``; runs a
 
 Run::
 
-    python benchmarks/defaults.py               # CPU: 7 models x 3 seeds, about 110 min
+    python benchmarks/defaults.py               # CPU: 9 models x 3 seeds, about 145 min
     python benchmarks/defaults.py --tiny --out /tmp/defaults    # a smoke run
 """
 
@@ -70,6 +75,8 @@ PIPELINES = {
     "upright_ignore": {"p_geometry": 0.0, "label_policy": "ignore", **_HALF},
     "ignore_quarter": {"label_policy": "ignore", "p_occlusion": 0.25},
     "no_occluders": {"label_policy": "ignore", "p_occlusion": 0.0},
+    "no_blur": {"label_policy": "ignore", "p_occlusion": 0.25, "p_blur": 0.0},
+    "no_noise": {"label_policy": "ignore", "p_occlusion": 0.25, "p_noise": 0.0},
 }
 TEST_SETS = ("clean", "occluded")
 

@@ -23,6 +23,10 @@ def test_pipelines_switch_off_one_part_each():
     quarter = defaults.pipeline("ignore_quarter", (32, 40))
     assert (quarter.p_occlusion, quarter.label_policy) == (0.25, "ignore")
     assert defaults.pipeline("no_occluders", (32, 40)).p_occlusion == 0.0
+    no_blur = defaults.pipeline("no_blur", (32, 40))
+    assert (no_blur.p_blur, no_blur.p_noise, no_blur.p_occlusion) == (0.0, 0.5, 0.25)
+    no_noise = defaults.pipeline("no_noise", (32, 40))
+    assert (no_noise.p_blur, no_noise.p_noise, no_noise.p_occlusion) == (0.5, 0.0, 0.25)
     flips = defaults.pipeline("flips", (32, 40))
     assert [type(t) for t in flips.transforms] == [tiaug.HorizontalFlip]
 

@@ -213,8 +213,8 @@ def test_tiaug_defaults_keep_faces_upright_and_draw_the_families():
     assert repr(aug) == (
         f"TiAug(netd=0.1, occluders='families', families={FAMILIES!r}, temperature=None, "
         "label_policy='ignore', ignore_index=255, fill='edge', mask_fill=0, "
-        "angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_occlusion=0.25, "
-        "vflip=False, size=None, p=1.0)")
+        "angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_blur=0.5, "
+        "p_occlusion=0.25, p_noise=0.5, vflip=False, size=None, p=1.0)")
 
 
 def test_tiaug_defaults_ignore_the_labels_under_occluders():
@@ -275,6 +275,10 @@ def test_tiaug_paper_is_the_papers_pipeline():
         TiAug(p_occlusion=1.5)
     with pytest.raises(ValueError, match=r"p_geometry must be in \[0, 1\], got -1"):
         TiAug(p_geometry=-1)
+    with pytest.raises(ValueError, match=r"p_blur must be in \[0, 1\], got 2"):
+        TiAug(p_blur=2)
+    with pytest.raises(ValueError, match=r"p_noise must be in \[0, 1\], got -0.5"):
+        TiAug(p_noise=-0.5)
     with pytest.raises(ValueError, match="occluders must be one of 'paper', 'families', got 'x'"):
         TiAug(occluders="x")
     with pytest.raises(ValueError, match=r"temperature sets the paper's occluders .* got "
@@ -291,12 +295,13 @@ def test_tiaug_forwards_its_knobs():
     aug = TiAug(netd=0.05, occluders="paper", temperature=(40, 60), label_policy="ignore",
                 ignore_index=99,
                 fill=20.0, mask_fill=99, angle=(0, 360), scale=1.0, p_geometry=1.0,
-                p_occlusion=0.25, size=(24, 32))
-    _, rot, resize, _, occlusion, noise = aug.transforms
+                p_blur=0.0, p_occlusion=0.25, p_noise=1.0, size=(24, 32))
+    _, rot, resize, blur, occlusion, noise = aug.transforms
     assert noise.netd == 0.05 and occlusion.temperature == (40.0, 60.0)
     assert occlusion.ignore_index == 99 and rot.fill == resize.fill == 20.0
     assert rot.mask_fill == resize.mask_fill == 99 and rot.angle == (0.0, 360.0)
     assert rot.p == resize.p == 1.0 and occlusion.p == aug.p_occlusion == 0.25
+    assert blur.p == aug.p_blur == 0.0 and noise.p == aug.p_noise == 1.0
     image, mask = face()
     out = aug(image=image, mask=mask, rng=0)
     assert out["image"].shape == out["mask"].shape == (24, 32)

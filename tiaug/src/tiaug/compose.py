@@ -215,7 +215,7 @@ class TiAug(Compose):
     `p_occlusion`):
     :class:`~tiaug.RandomOccluders` (hands, drinks, glasses, masks, scarves, phones, hair, ...
     with temperature fields from physics) or, with ``occluders="paper"``, the paper's
-    :class:`~tiaug.ThermalOcclusion`, and :class:`~tiaug.NETDNoise` (p=0.5) last, since the
+    :class:`~tiaug.ThermalOcclusion`, and :class:`~tiaug.NETDNoise` (with probability `p_noise`) last, since the
     paper adds the sensor noise after occlusion (Eq. 4).
 
     Parameters
@@ -248,8 +248,12 @@ class TiAug(Compose):
         Range of the resize factor (aspect jitter 0.9-1.1 on top).
     p_geometry : float, optional
         Probability of the rotation and, independently, of the scaling.
+    p_blur : float, optional
+        Probability of the Gaussian blur (the paper: 0.5).
     p_occlusion : float, optional
         Probability of occluders on a frame (the paper: 0.5).
+    p_noise : float, optional
+        Probability of the sensor noise (the paper: 0.5).
     vflip : bool, optional
         Also flip upside down with probability 0.5.
     size : (int, int) or None, optional
@@ -294,8 +298,8 @@ class TiAug(Compose):
 
     def __init__(self, netd=0.1, occluders="families", families=None, temperature=None,
                  label_policy="ignore", ignore_index=255, fill="edge", mask_fill=0,
-                 angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_occlusion=0.25,
-                 vflip=False, size=None, p=1.0):
+                 angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_blur=0.5,
+                 p_occlusion=0.25, p_noise=0.5, vflip=False, size=None, p=1.0):
         if not isinstance(vflip, bool):
             raise TypeError(f"vflip must be True or False, got {vflip!r}")
         if occluders not in OCCLUDERS:
@@ -303,7 +307,9 @@ class TiAug(Compose):
                              f"got {occluders!r}")
         # Checked here so that an error names the preset's argument, not the child's `p`.
         p_geometry = check_probability(p_geometry, "p_geometry")
+        p_blur = check_probability(p_blur, "p_blur")
         p_occlusion = check_probability(p_occlusion, "p_occlusion")
+        p_noise = check_probability(p_noise, "p_noise")
         rot = Rotate(angle=angle, fill=fill, mask_fill=mask_fill, p=p_geometry)
         resize = RandomScale(scale=scale, aspect=(0.9, 1.1), size=size, fill=fill,
                              mask_fill=mask_fill, p=p_geometry)
@@ -323,13 +329,14 @@ class TiAug(Compose):
             occlusion = ThermalOcclusion(temperature="any" if temperature is None else temperature,
                                          label_policy=label_policy, ignore_index=ignore_index,
                                          p=p_occlusion)
-        noise = NETDNoise(netd=netd, p=0.5)
+        blur = GaussianBlur(sigma=(1.0, 1.2), p=p_blur)
+        noise = NETDNoise(netd=netd, p=p_noise)
         super().__init__([
             HorizontalFlip(p=0.5),
             *([VerticalFlip(p=0.5)] if vflip else []),
             rot,
             resize,
-            GaussianBlur(sigma=(1.0, 1.2), p=0.5),
+            blur,
             occlusion,
             noise,
         ], p=p)
@@ -345,7 +352,9 @@ class TiAug(Compose):
         self.angle = rot.angle
         self.scale = resize.scale
         self.p_geometry = rot.p
+        self.p_blur = blur.p
         self.p_occlusion = occlusion.p
+        self.p_noise = noise.p
         self.vflip = vflip
         self.size = resize.size
 
@@ -364,14 +373,16 @@ class TiAug(Compose):
         >>> TiAug.paper(netd=0.05)
         TiAug(netd=0.05, occluders='paper', families=None, temperature='any', \
 label_policy='keep', ignore_index=255, fill='edge', mask_fill=0, angle=(-30.0, 30.0), \
-scale=(0.5, 2.0), p_geometry=1.0, p_occlusion=0.5, vflip=True, size=None, p=1.0)
+scale=(0.5, 2.0), p_geometry=1.0, p_blur=0.5, p_occlusion=0.5, p_noise=0.5, vflip=True, \
+size=None, p=1.0)
         """
         recipe = dict(occluders="paper", label_policy="keep", angle=(-30.0, 30.0),
-                      scale=(0.5, 2.0), p_geometry=1.0, p_occlusion=0.5, vflip=True)
+                      scale=(0.5, 2.0), p_geometry=1.0, p_blur=0.5, p_occlusion=0.5, p_noise=0.5,
+                      vflip=True)
         return cls(**{**recipe, **kwargs})
 
     def _repr_args(self):
         keys = ("netd", "occluders", "families", "temperature", "label_policy", "ignore_index",
-                "fill", "mask_fill", "angle", "scale", "p_geometry",
-                "p_occlusion", "vflip", "size", "p")
+                "fill", "mask_fill", "angle", "scale", "p_geometry", "p_blur",
+                "p_occlusion", "p_noise", "vflip", "size", "p")
         return {k: getattr(self, k) for k in keys}
