@@ -64,19 +64,21 @@ import transfer as T  # noqa: E402
 import validation as V  # noqa: E402
 
 # name: TiAug(occluders="families") keyword arguments; None is the flips-only baseline.
-# The label policy and the occluders' probability are explicit: the study chose TiAug's
-# defaults among these.
-_HALF = {"p_occlusion": 0.5}
+# The label policy and the probabilities of the occluders and the blur are explicit: the study
+# chose TiAug's defaults among these.
+_BLUR = {"p_blur": 0.5}
+_HALF = {"p_occlusion": 0.5, **_BLUR}
+_QUARTER = {"label_policy": "ignore", "p_occlusion": 0.25}
 PIPELINES = {
     "flips": None,
     "preset": {"label_policy": "keep", **_HALF},
     "upright": {"p_geometry": 0.0, "label_policy": "keep", **_HALF},
     "ignore": {"label_policy": "ignore", **_HALF},
     "upright_ignore": {"p_geometry": 0.0, "label_policy": "ignore", **_HALF},
-    "ignore_quarter": {"label_policy": "ignore", "p_occlusion": 0.25},
-    "no_occluders": {"label_policy": "ignore", "p_occlusion": 0.0},
-    "no_blur": {"label_policy": "ignore", "p_occlusion": 0.25, "p_blur": 0.0},
-    "no_noise": {"label_policy": "ignore", "p_occlusion": 0.25, "p_noise": 0.0},
+    "ignore_quarter": {**_QUARTER, **_BLUR},
+    "no_occluders": {"label_policy": "ignore", "p_occlusion": 0.0, **_BLUR},
+    "no_blur": {**_QUARTER, "p_blur": 0.0},
+    "no_noise": {**_QUARTER, **_BLUR, "p_noise": 0.0},
 }
 TEST_SETS = ("clean", "occluded")
 

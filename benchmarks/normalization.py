@@ -3,7 +3,7 @@
 A 60 °C cup squeezes the face into a sliver of [-1, 1] under per-image min-max, so the network
 sees a face whose contrast depends on what else is in the frame. Three normalisations
 (``NORMALIZATIONS``) are compared, each for a model trained with flips only and one trained with
-TiAug (``TiAug(label_policy="keep", p_occlusion=0.5)``: the preset with
+TiAug (``TiAug(label_policy="keep", p_occlusion=0.5, p_blur=0.5)``: the preset with
 :class:`tiaug.RandomOccluders` drawing every family on half of the frames, the labels under them
 kept), on the validation study's converged recipe
 (``validation.CONFIGS``, pixel loss only):
@@ -70,7 +70,7 @@ def _pipeline(name, size):
         return T.pipeline(T.BASE, size)
     # The labels kept and the occluders on half of the frames, as in the preset when this study
     # ran: its runs stay valid.
-    return tiaug.TiAug(label_policy="keep", p_occlusion=0.5, size=size)
+    return tiaug.TiAug(label_policy="keep", p_occlusion=0.5, p_blur=0.5, size=size)
 
 
 def test_sets(test):
