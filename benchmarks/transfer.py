@@ -18,14 +18,20 @@ Per family f, on the test faces occluded by f and scored on the pixels that stay
     clean_delta = aug_clean - base_clean            (mIoU points, clean test set)
 
 with mIoU including the background, per seed and as the mean over seeds, and a paired t-test and
-a paired bootstrap (seeds and frames) of aug_f against base_f. Results go into
-``OUT/validation.json["transfer"]`` (``{family: {"gap_closed", "clean_delta", "seeds", ...}}``)
-and ``OUT/transfer_table.rst``; every finished run is kept in ``OUT/transfer_runs/`` and reused
-when the study is started again with the same configuration.
+a paired bootstrap (seeds and frames) of aug_f against base_f.
+
+Convergence: each run also yields its N/2-iteration schedule, branched off before the run's
+decay (``validation.train_with_half_schedule``), and every comparison is made again with those
+models (``"half_schedule"``): a result that still moves between N/2 and N is not converged. The
+CPU configuration trains N = 4800 iterations (``ITERATIONS``), twice the validation study's.
+
+Results go into ``OUT/validation.json["transfer"]`` (``{family: {"gap_closed", "clean_delta",
+"seeds", ..., "half_schedule"}}``) and ``OUT/transfer_table.rst``; every finished run is kept in
+``OUT/transfer_runs/`` and reused when the study is started again with the same configuration.
 
 Run::
 
-    python benchmarks/transfer.py                    # CPU: 7 models x 3 seeds, about 2 hours
+    python benchmarks/transfer.py    # CPU: 7 models x 3 seeds x 5300 iterations, 1.5-4.5 hours
     python benchmarks/transfer.py --tiny --out /tmp/transfer     # a smoke run (seconds)
 """
 
@@ -54,7 +60,12 @@ GROUPS = {
     "shapes": (("blob", "hot_cold"), ()),
 }
 BASE = "flips"
+# Prefix of the N/2 schedule's test sets in a run's confusions.
+HALF = "half:"
 SEEDS = {"tiny": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2, 3, 4)}
+# Twice the validation study's CPU schedule, so that its half (the validation study's N) shows
+# whether the comparison still moves with training.
+ITERATIONS = {"cpu": 4800}
 TEST_SEED = V.DATA_SEED + 1
 
 
@@ -114,13 +125,21 @@ def _fingerprint(cfg, group, train_split, sets):
 
 
 def _one_run(group, seed):
-    """Train one model of `group` and score it: per-frame confusions of every test set."""
+    """Train one model of `group` with its N/2 schedule branched off, and score both: per-frame
+    confusions of every test set, the N/2 model's under ``half:<set>``."""
     cfg, train_split, sets = V._WORKER["cfg"], V._WORKER["train"], V._WORKER["sets"]
-    model, history, seconds = V.train_regime(cfg, "tiaug", seed, cfg.iterations, train_split,
-                                             False, transform=pipeline(group, cfg.size))
-    run = {"group": group, "seed": seed, "iterations": cfg.iterations, "train_seconds": seconds,
-           "final_loss": history[-1] if history else None}
-    return score_visible(run, model, sets, cfg.device)
+    (model, history, seconds), (half_model, half_seconds) = V.train_with_half_schedule(
+        cfg, "tiaug", seed, train_split, transform=pipeline(group, cfg.size))
+    half, full = V.checkpoints(cfg)
+    run = {"group": group, "seed": seed, "iterations": full, "train_seconds": seconds,
+           "final_loss": history[-1] if history else None,
+           "half_schedule": {"iterations": half, "branched_at": V.branch_step(half),
+                             "train_seconds": half_seconds}}
+    run, confusions, _ = score_visible(run, model, sets, cfg.device)
+    half_run, half_confusions, _ = score_visible({}, half_model, sets, cfg.device)
+    run["half_schedule"]["results"] = half_run["results"]
+    confusions.update({f"{HALF}{name}": cm for name, cm in half_confusions.items()})
+    return run, confusions, {}
 
 
 def score_visible(run, model, sets, device, normalize=None):
@@ -193,33 +212,43 @@ def _finished(cfg, todo, jobs, one_run, train_split, sets):
 
 
 def transfer(cfg, done, n_boot):
-    """{family: {"gap_closed", "clean_delta", "seeds", ...}} from the finished runs."""
+    """{family: {"gap_closed", "clean_delta", "seeds", ..., "half_schedule": {...}}} from the
+    finished runs: the N schedule's comparison, and the same comparison after N/2 iterations."""
     rng = np.random.default_rng(V.DATA_SEED)
     cms = {(g, name): np.stack([done[V.run_key(g, s)][1][name] for s in cfg.seeds])
            for g in (BASE, *GROUPS) for name in done[V.run_key(g, cfg.seeds[0])][1]}
-    base_clean = V.mean_iou(cms[BASE, "clean"].sum(1))  # (S,)
+    half, _ = V.checkpoints(cfg)
     out = {}
     for group, family, held in families():
         name = family_key(family, held)
-        base_f = V.mean_iou(cms[BASE, name].sum(1))
-        aug_f = V.mean_iou(cms[group, name].sum(1))
-        aug_clean = V.mean_iou(cms[group, "clean"].sum(1))
-        gap = (aug_f - base_f) / (base_clean - base_f)
-        test = V.paired_tests(cms[BASE, name], cms[group, name], True, n_boot, rng)
-        out[name] = {
-            "group": group, "held_out": held,
-            "gap_closed": float(np.mean(aug_f - base_f) / np.mean(base_clean - base_f)),
-            "clean_delta": float(100 * np.mean(aug_clean - base_clean)),
-            "seeds": list(cfg.seeds),
-            "gap_closed_per_seed": gap.tolist(),
-            "clean_delta_per_seed": (100 * (aug_clean - base_clean)).tolist(),
-            "miou": {"base_clean": 100 * float(base_clean.mean()),
-                     "base": 100 * float(base_f.mean()), "aug": 100 * float(aug_f.mean()),
-                     "aug_clean": 100 * float(aug_clean.mean())},
-            "t_test_p": test["t_test"]["p"], "bootstrap_p": test["bootstrap"]["p"],
-            "verdict": V.verdict(test),
-        }
+        out[name] = {"group": group, "held_out": held, "seeds": list(cfg.seeds),
+                     **_compare_family(cms, group, name, "", n_boot, rng),
+                     "half_schedule": {"iterations": half,
+                                       **_compare_family(cms, group, name, HALF, n_boot, rng)}}
     return out
+
+
+def _compare_family(cms, group, name, schedule, n_boot, rng):
+    """Gap closed, clean change and tests of `group`'s model on the family `name`, from the
+    confusions of one schedule (`schedule`: "" for N, `HALF` for N/2)."""
+    def miou(g, test_set):
+        return V.mean_iou(cms[g, schedule + test_set].sum(1))  # (seeds,)
+
+    base_clean, base_f = miou(BASE, "clean"), miou(BASE, name)
+    aug_clean, aug_f = miou(group, "clean"), miou(group, name)
+    test = V.paired_tests(cms[BASE, schedule + name], cms[group, schedule + name], True, n_boot,
+                          rng)
+    return {
+        "gap_closed": float(np.mean(aug_f - base_f) / np.mean(base_clean - base_f)),
+        "clean_delta": float(100 * np.mean(aug_clean - base_clean)),
+        "gap_closed_per_seed": ((aug_f - base_f) / (base_clean - base_f)).tolist(),
+        "clean_delta_per_seed": (100 * (aug_clean - base_clean)).tolist(),
+        "miou": {"base_clean": 100 * float(base_clean.mean()),
+                 "base": 100 * float(base_f.mean()), "aug": 100 * float(aug_f.mean()),
+                 "aug_clean": 100 * float(aug_clean.mean())},
+        "t_test_p": test["t_test"]["p"], "bootstrap_p": test["bootstrap"]["p"],
+        "verdict": V.verdict(test),
+    }
 
 
 def compare(cms, reference, n_boot, rng):
@@ -242,16 +271,20 @@ def miou_cell(entry, vs):
 def format_rst(result):
     """The per-family table as reStructuredText, included by docs/validation.rst."""
     cfg = result["config"]
+    first = next(iter(result["transfer"].values()))
+    half = first["half_schedule"]["iterations"]
     header = ["family", "trained without", "base", "TiAug", "gap closed", "clean change",
-              "p (t / bootstrap)"]
+              "p (t / bootstrap)", f"gap closed after {half}", f"clean change after {half}"]
     rows = []
     for name, r in result["transfer"].items():
-        m = r["miou"]
+        m, h = r["miou"], r["half_schedule"]
         rows.append([name, r["group"], f"{m['base']:.1f}", f"{m['aug']:.1f}",
                      f"{100 * r['gap_closed']:.0f} %", f"{r['clean_delta']:+.2f}",
-                     f"{V._p(r['t_test_p'])} / {V._p(r['bootstrap_p'])}"])
-    base_clean = next(iter(result["transfer"].values()))["miou"]["base_clean"]
-    return table_rst("transfer.py", cfg, f"; base: flips only, clean mIoU {base_clean:.1f}.",
+                     f"{V._p(r['t_test_p'])} / {V._p(r['bootstrap_p'])}",
+                     f"{100 * h['gap_closed']:.0f} %", f"{h['clean_delta']:+.2f}"])
+    return table_rst("transfer.py", cfg, f"; base: flips only, clean mIoU "
+                     f"{first['miou']['base_clean']:.1f}; the last two columns: the same models "
+                     f"after the {half}-iteration schedule branched off each run.",
                      "Leave-one-family-out transfer", header, rows)
 
 
@@ -309,26 +342,37 @@ def write_results(out_dir, entries, table_name, table):
     (Path(out_dir) / table_name).write_text(table)
 
 
-def parse_args(argv, doc):
-    """The command line of a study script (its docstring `doc`): returns (args, config)."""
+def parse_args(argv, doc, iterations=None):
+    """The command line of a study script (its docstring `doc`): returns (args, config).
+
+    `iterations` ({config name: N}) replaces the configurations' schedule lengths for this
+    study; ``--iterations`` replaces both.
+    """
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--config", choices=sorted(SEEDS), default="cpu")
     parser.add_argument("--tiny", action="store_true", help="same as --config tiny")
     parser.add_argument("--seeds", type=int, nargs="+")
+    parser.add_argument("--iterations", type=int, help="schedule length N")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--fresh", action="store_true", help="retrain every run")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
+    if args.iterations is not None and args.iterations < 2:
+        parser.error(f"--iterations must be at least 2, got {args.iterations}")
     name = "tiny" if args.tiny else args.config
-    return args, replace(V.CONFIGS[name], seeds=tuple(args.seeds or SEEDS[name]))
+    cfg = V.CONFIGS[name]
+    n = args.iterations or (iterations or {}).get(name, cfg.iterations)
+    return args, replace(cfg, seeds=tuple(args.seeds or SEEDS[name]), iterations=n)
 
 
 def main(argv=None):
-    args, cfg = parse_args(argv, __doc__)
+    args, cfg = parse_args(argv, __doc__, ITERATIONS)
     result = run_study(cfg, args.out, args.fresh, not args.no_progress)
     for family, r in result["transfer"].items():
-        print(f"{family:>20}: gap closed {100 * r['gap_closed']:6.1f} %, clean "
-              f"{r['clean_delta']:+.2f} points ({r['verdict']})")
+        h = r["half_schedule"]
+        print(f"{family:>20}: gap closed {100 * r['gap_closed']:6.1f} % "
+              f"({100 * h['gap_closed']:.1f} % after {h['iterations']}), clean "
+              f"{r['clean_delta']:+.2f} points ({h['clean_delta']:+.2f}) ({r['verdict']})")
     print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
     return result
 

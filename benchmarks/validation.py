@@ -629,8 +629,9 @@ def branch_step(half):
     return half - int(WSD_DECAY * half)
 
 
-def train_with_half_schedule(cfg, regime, seed, train_split, progress=False):
-    """Train the N-iteration run and the N/2 schedule branched off it.
+def train_with_half_schedule(cfg, regime, seed, train_split, progress=False, transform=None):
+    """Train the N-iteration run and the N/2 schedule branched off it (`transform` replaces the
+    regime's augmentation, as in :func:`train_regime`).
 
     Returns ``(model, history, seconds), (half_model, half_seconds)``; the half model is the one
     a separate N/2-iteration run would give (only the warm-up is the N run's).
@@ -648,10 +649,11 @@ def train_with_half_schedule(cfg, regime, seed, train_split, progress=False):
                 shutil.copyfile(ckpt, kept)
 
         trained = train_regime(cfg, regime, seed, full, train_split, progress, keep_branch,
-                               ckpt, branch)
+                               ckpt, branch, transform=transform)
         # The same run from its step `branch` on, through the N/2 schedule's decay.
         half_model, _, half_seconds = train_regime(cfg, regime, seed, half, train_split, False,
-                                                   checkpoint=kept, resume=True)
+                                                   checkpoint=kept, resume=True,
+                                                   transform=transform)
     return trained, (half_model, half_seconds)
 
 

@@ -58,10 +58,25 @@ def test_tiny_study_writes_the_transfer_table_and_resumes(tmp_path, monkeypatch)
         assert r["gap_closed"] is None or math.isfinite(r["gap_closed"])
         assert math.isfinite(r["clean_delta"])
         assert r["held_out"] == name.startswith("heldout_")
+        # The same comparison after the N/2 schedule branched off each run.
+        half = r["half_schedule"]
+        assert half["iterations"] == 5 and math.isfinite(half["clean_delta"])
+        assert len(half["gap_closed_per_seed"]) == 1 and half["verdict"]
     table = (tmp_path / "transfer_table.rst").read_text()
     assert "heldout_stick" in table and "list-table" in table
+    assert "gap closed after 5" in table
 
     trained = []
     monkeypatch.setattr(transfer, "_one_run", lambda *job: trained.append(job))
     transfer.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
     assert trained == []
+
+
+def test_schedule_length_per_study_and_from_the_command_line():
+    assert transfer.parse_args([], transfer.__doc__, transfer.ITERATIONS)[1].iterations == 4800
+    assert transfer.parse_args([], transfer.__doc__)[1].iterations == 2400
+    _, cfg = transfer.parse_args(["--tiny", "--iterations", "6"], transfer.__doc__,
+                                 transfer.ITERATIONS)
+    assert (cfg.name, cfg.iterations) == ("tiny", 6)
+    with pytest.raises(SystemExit):
+        transfer.parse_args(["--iterations", "1"], transfer.__doc__)
