@@ -128,11 +128,11 @@ def np_pipeline(recipe):
             image, labels = np_rotate(image, labels, rng, angle)
         if rng.random() < p_geometry:
             image, labels = np_scale(image, labels, rng, (smin, smax))
-        if rng.random() < 0.5:
+        if rng.random() < recipe["p_blur"]:
             image, labels = np_blur(image, labels, rng)
-        if rng.random() < 0.5:
+        if rng.random() < recipe["p_occlusion"]:
             image, labels = np_occlusion(image, labels, rng)
-        if rng.random() < 0.5:
+        if rng.random() < recipe["p_noise"]:
             image, labels = np_noise(image, labels, rng)
         return image, labels
     return run
@@ -167,16 +167,22 @@ def alb_pipeline(recipe):
         A.Rotate(limit=recipe["angle"], border_mode=cv2.BORDER_REPLICATE, p=p_geometry),
         A.RandomScale(scale_limit=(smin - 1.0, smax - 1.0), p=p_geometry),
         A.PadIfNeeded(*SHAPE, border_mode=cv2.BORDER_REPLICATE), A.CenterCrop(*SHAPE),
-        A.GaussianBlur(sigma_limit=(1.0, 1.2), p=0.5),
+        A.GaussianBlur(sigma_limit=(1.0, 1.2), p=recipe["p_blur"]),
         A.CoarseDropout(num_holes_range=(1, 2), hole_height_range=(0.1, 0.4),
-                        hole_width_range=(0.1, 0.4), fill=40.0, p=0.5),
-        A.GaussNoise(std_range=(0.0, 0.058), p=0.5),
+                        hole_width_range=(0.1, 0.4), fill=40.0, p=recipe["p_occlusion"]),
+        A.GaussNoise(std_range=(0.0, 0.058), p=recipe["p_noise"]),
     ], seed=0)
 
 
-# The geometry of TiAug() and of TiAug.paper(), for the pipelines compared with them.
-PRESET = {"vflip": False, "angle": 10.0, "scale": (0.8, 1.25), "p_geometry": 0.5}
-PAPER = {"vflip": True, "angle": 30.0, "scale": (0.5, 2.0), "p_geometry": 1.0}
+def recipe(aug):
+    """The ranges and probabilities of the TiAug `aug`, for the pipelines compared with it."""
+    keys = ("vflip", "scale", "p_geometry", "p_blur", "p_occlusion", "p_noise")
+    return {"angle": aug.angle[1], **{k: getattr(aug, k) for k in keys}}
+
+
+# TiAug() and TiAug.paper(), read from the presets so that the comparisons follow their defaults.
+PRESET = recipe(TiAug())
+PAPER = recipe(TiAug.paper())
 
 
 # --------------------------------------------------------------------------- timing
