@@ -8,9 +8,11 @@ a model is trained with the TiAug preset with the occluder families
 :class:`tiaug.RandomOccluders`) drawing every family *outside* G, then tested on each
 family of G
 alone: no claim of transfer is made on a family, or a look-alike of it, that the training drew.
-The baseline is trained with horizontal flips only. All models use the validation study's
-converged recipe (``validation.CONFIGS``: AdamW, batch 4, wsd schedule) with the pixel loss only,
-so that the augmentation is the one thing that differs.
+The baseline is trained with horizontal flips only. One more model is trained with ``TiAug()``
+at its defaults (``DEFAULTS``, every family drawn), what a user trains: on a held-out kind it
+shows the transfer with the look-alikes drawn, on tiaug's own families no transfer at all. All
+models use the validation study's recipe (``validation.CONFIGS``: AdamW, batch 4, wsd schedule)
+with the pixel loss only, so that the augmentation is the one thing that differs.
 
 Per family f, on the test faces occluded by f and scored on the pixels that stay visible::
 
@@ -26,12 +28,13 @@ models (``"half_schedule"``): a result that still moves between N/2 and N is not
 CPU configuration trains N = 4800 iterations (``ITERATIONS``), twice the validation study's.
 
 Results go into ``OUT/validation.json["transfer"]`` (``{family: {"gap_closed", "clean_delta",
-"seeds", ..., "half_schedule"}}``) and ``OUT/transfer_table.rst``; every finished run is kept in
-``OUT/transfer_runs/`` and reused when the study is started again with the same configuration.
+"seeds", ..., "half_schedule", "defaults"}}``) and ``OUT/transfer_table.rst``; every finished
+run is kept in ``OUT/transfer_runs/`` and reused when the study is started again with the same
+configuration.
 
 Run::
 
-    python benchmarks/transfer.py    # CPU: 7 models x 3 seeds x 5300 iterations, 1.5-4.5 hours
+    python benchmarks/transfer.py    # CPU: 8 models x 3 seeds x 5300 iterations, 1.7-5 hours
     python benchmarks/transfer.py --tiny --out /tmp/transfer     # a smoke run (seconds)
 """
 
@@ -60,6 +63,9 @@ GROUPS = {
     "shapes": (("blob", "hot_cold"), ()),
 }
 BASE = "flips"
+# The model trained with TiAug() at its defaults (every family): what a user trains. On a
+# held-out kind it shows transfer with the look-alikes drawn; on tiaug's families, no transfer.
+DEFAULTS = "defaults"
 # Prefix of the N/2 schedule's test sets in a run's confusions.
 HALF = "half:"
 SEEDS = {"tiny": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2, 3, 4)}
@@ -74,6 +80,11 @@ def family_key(family, held_out):
     return f"heldout_{family}" if held_out else family
 
 
+def models():
+    """Every model of the study: the baseline, TiAug() and one per group left out."""
+    return (BASE, DEFAULTS, *GROUPS)
+
+
 def families():
     """Every (group, family, held_out) of the study."""
     return [(g, f, held) for g, (own, other) in GROUPS.items()
@@ -81,16 +92,17 @@ def families():
 
 
 def pipeline(group, size):
-    """Training augmentation: flips only for `BASE`, else the TiAug preset drawing every family
-    outside `group` (None: every family)."""
+    """Training augmentation: flips only for `BASE`, ``TiAug()`` for `DEFAULTS`, else the TiAug
+    preset drawing every family outside `group`."""
     import tiaug
     from tiaug.occlusion import FAMILIES
 
     if group == BASE:
         return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
-    left_out = () if group is None else GROUPS[group][0]
+    if group == DEFAULTS:
+        return tiaug.TiAug(size=size)
     return tiaug.TiAug(occluders="families", size=size,
-                       families=tuple(f for f in FAMILIES if f not in left_out))
+                       families=tuple(f for f in FAMILIES if f not in GROUPS[group][0]))
 
 
 def test_sets(test):
@@ -156,8 +168,8 @@ def score_visible(run, model, sets, device, normalize=None):
 def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
     """Every (group, seed) run, loaded from ``OUT/transfer_runs`` or trained and saved."""
     # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
-    jobs = {V.run_key(g, s): (g, s) for s in cfg.seeds for g in (BASE, *GROUPS)}
-    prints = {g: _fingerprint(cfg, g, train_split, sets) for g in (BASE, *GROUPS)}
+    jobs = {V.run_key(g, s): (g, s) for s in cfg.seeds for g in models()}
+    prints = {g: _fingerprint(cfg, g, train_split, sets) for g in models()}
     return run_all(cfg, Path(out_dir) / "transfer_runs", jobs,
                    {key: prints[group] for key, (group, _) in jobs.items()}, _one_run,
                    train_split, sets, fresh, progress)
@@ -212,20 +224,24 @@ def _finished(cfg, todo, jobs, one_run, train_split, sets):
 
 
 def transfer(cfg, done, n_boot):
-    """{family: {"gap_closed", "clean_delta", "seeds", ..., "half_schedule": {...}}} from the
-    finished runs: the N schedule's comparison, and the same comparison after N/2 iterations."""
+    """{family: {"gap_closed", "clean_delta", "seeds", ..., "half_schedule": {...},
+    "defaults": {...}}} from the finished runs: the comparison of the model trained without the
+    family's group after N and N/2 iterations, and that of the model trained with ``TiAug()``."""
     rng = np.random.default_rng(V.DATA_SEED)
     cms = {(g, name): np.stack([done[V.run_key(g, s)][1][name] for s in cfg.seeds])
-           for g in (BASE, *GROUPS) for name in done[V.run_key(g, cfg.seeds[0])][1]}
+           for g in models() for name in done[V.run_key(g, cfg.seeds[0])][1]}
     half, _ = V.checkpoints(cfg)
-    out = {}
-    for group, family, held in families():
-        name = family_key(family, held)
-        out[name] = {"group": group, "held_out": held, "seeds": list(cfg.seeds),
-                     **_compare_family(cms, group, name, "", n_boot, rng),
-                     "half_schedule": {"iterations": half,
-                                       **_compare_family(cms, group, name, HALF, n_boot, rng)}}
-    return out
+
+    def both_schedules(group, name):
+        return {**_compare_family(cms, group, name, "", n_boot, rng),
+                "half_schedule": {"iterations": half,
+                                  **_compare_family(cms, group, name, HALF, n_boot, rng)}}
+
+    return {family_key(family, held): {"group": group, "held_out": held, "seeds": list(cfg.seeds),
+                                       **both_schedules(group, family_key(family, held)),
+                                       "defaults": both_schedules(DEFAULTS,
+                                                                  family_key(family, held))}
+            for group, family, held in families()}
 
 
 def _compare_family(cms, group, name, schedule, n_boot, rng):
@@ -274,18 +290,24 @@ def format_rst(result):
     first = next(iter(result["transfer"].values()))
     half = first["half_schedule"]["iterations"]
     header = ["family", "trained without", "base", "TiAug", "gap closed", "clean change",
-              "p (t / bootstrap)", f"gap closed after {half}", f"clean change after {half}"]
+              "p (t / bootstrap)", f"gap closed after {half}", f"clean change after {half}",
+              "gap closed, TiAug()"]
     rows = []
     for name, r in result["transfer"].items():
         m, h = r["miou"], r["half_schedule"]
         rows.append([name, r["group"], f"{m['base']:.1f}", f"{m['aug']:.1f}",
                      f"{100 * r['gap_closed']:.0f} %", f"{r['clean_delta']:+.2f}",
                      f"{V._p(r['t_test_p'])} / {V._p(r['bootstrap_p'])}",
-                     f"{100 * h['gap_closed']:.0f} %", f"{h['clean_delta']:+.2f}"])
+                     f"{100 * h['gap_closed']:.0f} %", f"{h['clean_delta']:+.2f}",
+                     f"{100 * r['defaults']['gap_closed']:.0f} %"])
+    d = first["defaults"]
     return table_rst("transfer.py", cfg, f"; base: flips only, clean mIoU "
-                     f"{first['miou']['base_clean']:.1f}; the last two columns: the same models "
-                     f"after the {half}-iteration schedule branched off each run.",
-                     "Leave-one-family-out transfer", header, rows)
+                     f"{first['miou']['base_clean']:.1f}. \"after {half}\": the same models "
+                     f"after the {half}-iteration schedule branched off each run. \"TiAug()\": "
+                     f"the model trained with TiAug() at its defaults, every family drawn (no "
+                     f"transfer on tiaug's own families); its clean change "
+                     f"{d['clean_delta']:+.2f} ({d['half_schedule']['clean_delta']:+.2f} after "
+                     f"{half}).", "Leave-one-family-out transfer", header, rows)
 
 
 # The note of a table of mIoU entries compared with a reference (miou_cell).
@@ -323,7 +345,7 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
     result = {"config": study_config(cfg),
               "groups": {g: {"tiaug": list(own), "held_out": list(other)}
                          for g, (own, other) in GROUPS.items()},
-              "augmentation": {g: repr(pipeline(g, cfg.size)) for g in (BASE, *GROUPS)},
+              "augmentation": {g: repr(pipeline(g, cfg.size)) for g in models()},
               "transfer": transfer(cfg, done, cfg.bootstrap),
               "elapsed_s": time.perf_counter() - started}
     write_results(out_dir, {"transfer": result["transfer"], "transfer_study": {

@@ -40,6 +40,11 @@ def test_training_never_draws_the_tested_group(group):
     assert any(isinstance(t, tiaug.NETDNoise) for t in steps)
 
 
+def test_defaults_model_is_tiaugs_defaults():
+    assert repr(transfer.pipeline(transfer.DEFAULTS, (48, 64))) == repr(tiaug.TiAug(size=(48, 64)))
+    assert transfer.models()[:2] == (transfer.BASE, transfer.DEFAULTS)
+
+
 def test_base_is_flips_only():
     steps = transfer.pipeline(transfer.BASE, (48, 64)).transforms
     assert [type(t) for t in steps] == [tiaug.HorizontalFlip]
@@ -62,6 +67,9 @@ def test_tiny_study_writes_the_transfer_table_and_resumes(tmp_path, monkeypatch)
         half = r["half_schedule"]
         assert half["iterations"] == 5 and math.isfinite(half["clean_delta"])
         assert len(half["gap_closed_per_seed"]) == 1 and half["verdict"]
+        # And the model trained with TiAug() at its defaults, on both schedules.
+        assert math.isfinite(r["defaults"]["clean_delta"])
+        assert r["defaults"]["half_schedule"]["iterations"] == 5
     table = (tmp_path / "transfer_table.rst").read_text()
     assert "heldout_stick" in table and "list-table" in table
     assert "gap closed after 5" in table
