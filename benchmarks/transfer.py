@@ -237,11 +237,12 @@ def transfer(cfg, done, n_boot):
                 "half_schedule": {"iterations": half,
                                   **_compare_family(cms, group, name, HALF, n_boot, rng)}}
 
-    return {family_key(family, held): {"group": group, "held_out": held, "seeds": list(cfg.seeds),
-                                       **both_schedules(group, family_key(family, held)),
-                                       "defaults": both_schedules(DEFAULTS,
-                                                                  family_key(family, held))}
-            for group, family, held in families()}
+    out = {}
+    for group, family, held in families():
+        name = family_key(family, held)
+        out[name] = {"group": group, "held_out": held, "seeds": list(cfg.seeds),
+                     **both_schedules(group, name), "defaults": both_schedules(DEFAULTS, name)}
+    return out
 
 
 def _compare_family(cms, group, name, schedule, n_boot, rng):
