@@ -245,6 +245,19 @@ def transfer(cfg, done, n_boot):
     return out
 
 
+def convergence(cfg, done):
+    """{model: {"iterations": [N/2, N], "clean_miou": [m_half, m_full]}}: clean mIoU incl.
+    background in % of each model after the N/2 and the N schedules, mean over seeds."""
+    half, full = V.checkpoints(cfg)
+    out = {}
+    for g in models():
+        runs = [done[V.run_key(g, s)][1] for s in cfg.seeds]
+        m_half, m_full = (100 * float(np.mean([V.mean_iou(r[key].sum(0)) for r in runs]))
+                          for key in (HALF + "clean", "clean"))
+        out[g] = {"iterations": [half, full], "clean_miou": [m_half, m_full]}
+    return out
+
+
 def _compare_family(cms, group, name, schedule, n_boot, rng):
     """Gap closed, clean change and tests of `group`'s model on the family `name`, from the
     confusions of one schedule (`schedule`: "" for N, `HALF` for N/2)."""
@@ -302,13 +315,20 @@ def format_rst(result):
                      f"{100 * h['gap_closed']:.0f} %", f"{h['clean_delta']:+.2f}",
                      f"{100 * r['defaults']['gap_closed']:.0f} %"])
     d = first["defaults"]
-    return table_rst("transfer.py", cfg, f"; base: flips only, clean mIoU "
-                     f"{first['miou']['base_clean']:.1f}. \"after {half}\": the same models "
-                     f"after the {half}-iteration schedule branched off each run. \"TiAug()\": "
-                     f"the model trained with TiAug() at its defaults, every family drawn (no "
-                     f"transfer on tiaug's own families); its clean change "
-                     f"{d['clean_delta']:+.2f} ({d['half_schedule']['clean_delta']:+.2f} after "
-                     f"{half}).", "Leave-one-family-out transfer", header, rows)
+    table = table_rst("transfer.py", cfg, f"; base: flips only, clean mIoU "
+                      f"{first['miou']['base_clean']:.1f}. \"after {half}\": the same models "
+                      f"after the {half}-iteration schedule branched off each run. "
+                      f"\"TiAug()\": the model trained with TiAug() at its defaults, every "
+                      f"family drawn (no transfer on tiaug's own families); its clean change "
+                      f"{d['clean_delta']:+.2f} ({d['half_schedule']['clean_delta']:+.2f} after "
+                      f"{half}).", "Leave-one-family-out transfer", header, rows)
+    rows = [[model, *(f"{m:.1f}" for m in c["clean_miou"]),
+             f"{c['clean_miou'][1] - c['clean_miou'][0]:+.1f}"]
+            for model, c in result["convergence"].items()]
+    n_half, n_full = next(iter(result["convergence"].values()))["iterations"]
+    return "\n".join([table, *V.list_table(
+        "Clean mIoU (%) of each model after the half and the full schedule, mean over seeds",
+        ["model", f"{n_half} iterations", f"{n_full} iterations", "difference"], rows), ""])
 
 
 # The note of a table of mIoU entries compared with a reference (miou_cell).
@@ -348,6 +368,7 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
                          for g, (own, other) in GROUPS.items()},
               "augmentation": {g: repr(pipeline(g, cfg.size)) for g in models()},
               "transfer": transfer(cfg, done, cfg.bootstrap),
+              "convergence": convergence(cfg, done),
               "elapsed_s": time.perf_counter() - started}
     write_results(out_dir, {"transfer": result["transfer"], "transfer_study": {
         k: v for k, v in result.items() if k != "transfer"}}, "transfer_table.rst",

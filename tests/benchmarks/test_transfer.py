@@ -73,6 +73,11 @@ def test_tiny_study_writes_the_transfer_table_and_resumes(tmp_path, monkeypatch)
     table = (tmp_path / "transfer_table.rst").read_text()
     assert "heldout_stick" in table and "list-table" in table
     assert "gap closed after 5" in table
+    convergence = study["transfer_study"]["convergence"]
+    assert set(convergence) == {"flips", "defaults", "glasses", "stick"}
+    for c in convergence.values():
+        assert c["iterations"] == [5, 10] and all(0 <= m <= 100 for m in c["clean_miou"])
+    assert "5 iterations" in table and "10 iterations" in table
 
     trained = []
     monkeypatch.setattr(transfer, "_one_run", lambda *job: trained.append(job))
