@@ -34,7 +34,7 @@ configuration.
 
 Run::
 
-    python benchmarks/transfer.py    # CPU: 8 models x 3 seeds x 5300 iterations, 1.7-5 hours
+    python benchmarks/transfer.py    # CPU: 8 models x 3 seeds x 5300 iterations, 1.7-5.5 hours
     python benchmarks/transfer.py --tiny --out /tmp/transfer     # a smoke run (seconds)
 """
 
