@@ -458,6 +458,62 @@ def test_compose_reaches_children_through_their_public_methods():
     assert spy.calls == [("call", keys + ["rng"]), ("replay", keys)]
 
 
+def test_a_spy_is_called_even_when_its_coin_skips_it():
+    image, mask = face()
+    spy = Spy()
+    spy.p = 0.0
+    out = Compose([spy])(image=image, mask=mask, rng=0)
+    assert spy.calls == [("call", ["image", "mask", "occluded", "rng"])]
+    assert out["params"]["transforms"] == [{"applied": False}]
+
+
+class Counting(NETDNoise):
+    """Counts its samples: a subclass that keeps the base class's calling machinery."""
+
+    samples = 0
+
+    def sample(self, image, mask, rng):
+        type(self).samples += 1
+        return super().sample(image, mask, rng)
+
+
+@given(seed=st.integers(0, 2**32), p=st.sampled_from([0.0, 0.3, 0.7, 1.0]))
+def test_children_called_in_turn_by_hand_give_what_compose_gives(seed, p):
+    # Compose draws the children's coins itself and calls only those that apply; the output,
+    # the params and the generator's state afterwards are those of calling each child in turn.
+    image, mask = face()
+    chain = [Counting(0.1, p=p), GaussianBlur(p=p), ThermalOcclusion(p=p), NETDNoise(p=p)]
+    rng = np.random.default_rng(seed)
+    composed = Compose(chain)(image=image, mask=mask, rng=rng)
+    by_hand_rng = np.random.default_rng(seed)
+    out = {"image": image, "mask": mask, "occluded": None}
+    params = []
+    for t in chain:
+        out = t(image=out["image"], mask=out["mask"], occluded=out["occluded"], rng=by_hand_rng)
+        params.append(out["params"])
+    for key in ("image", "mask", "occluded"):
+        np.testing.assert_array_equal(composed[key], out[key])
+    assert [c["applied"] for c in composed["params"]["transforms"]] == [
+        c["applied"] for c in params]
+    assert rng.bit_generator.state == by_hand_rng.bit_generator.state
+
+
+def test_a_skipped_child_is_not_called(monkeypatch):
+    # Not called: the frame is checked by Compose's own call and by the child that applies.
+    import tiaug._base
+
+    checked = []
+    check = tiaug._base.check_image
+    monkeypatch.setattr(tiaug._base, "check_image", lambda a: checked.append(a) or check(a))
+    image, mask = face()
+    Counting.samples = 0
+    aug = Compose([Counting(0.1, p=0.0), GaussianBlur(p=0.0), Counting(0.1, p=1.0)])
+    out = aug(image=image, mask=mask, rng=0)
+    assert len(checked) == 2 and Counting.samples == 1
+    assert out["params"]["transforms"][:2] == [{"applied": False}] * 2
+    assert out["image"] is not image and out["mask"] is not mask
+
+
 def test_occluded_chains_transforms_called_in_turn_like_compose():
     image, mask = face(shape=(48, 48))
     hot = ThermalOcclusion(temperature="hot", count=2)
