@@ -27,6 +27,9 @@ def test_pipelines_switch_off_one_part_each():
     assert (no_blur.p_blur, no_blur.p_noise, no_blur.p_occlusion) == (0.0, 0.5, 0.25)
     no_noise = defaults.pipeline("no_noise", (32, 40))
     assert (no_noise.p_blur, no_noise.p_noise, no_noise.p_occlusion) == (0.5, 0.0, 0.25)
+    for name, p in (("no_blur_half", 0.5), ("no_blur_three_quarters", 0.75)):
+        more = defaults.pipeline(name, (32, 40))
+        assert (more.p_blur, more.p_occlusion, more.label_policy) == (0.0, p, "ignore")
     flips = defaults.pipeline("flips", (32, 40))
     assert [type(t) for t in flips.transforms] == [tiaug.HorizontalFlip]
 
