@@ -5,7 +5,7 @@ The TiAug preset on a grid
 :class:`tiaug.TiAug` is the whole pipeline in one transform: a horizontal flip, a rotation of up
 to ±10° and a 0.8–1.25× resize (fused into one resampling), the occluder families of
 :class:`tiaug.RandomOccluders` (hands, drinks, glasses, masks, hair, ...) and NETD noise, each
-with probability 0.5 except the occluders, drawn on a quarter of the frames. Its Gaussian blur
+with probability 0.5 except the occluders, drawn on three quarters of the frames. Its Gaussian blur
 is off by default (``p_blur=0``; the paper's pipeline, :meth:`tiaug.TiAug.paper`, blurs half of
 the frames), so "blur" never appears in the titles below. Sixteen draws
 (``rng=0 … 15``) of the same frame; the title lists the transforms that were applied and the

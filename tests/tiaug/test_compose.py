@@ -204,7 +204,7 @@ def test_tiaug_defaults_keep_faces_upright_and_draw_the_families():
     kinds = [type(t) for t in aug.transforms]
     assert kinds == [HorizontalFlip, Rotate, RandomScale, GaussianBlur, RandomOccluders,
                      NETDNoise]
-    assert [t.p for t in aug.transforms] == [0.5, 0.5, 0.5, 0.0, 0.25, 0.5]
+    assert [t.p for t in aug.transforms] == [0.5, 0.5, 0.5, 0.0, 0.75, 0.5]
     flip_h, rot, resize, blur, occlusion, noise = aug.transforms
     assert rot.angle == (-10.0, 10.0) and resize.scale == (0.8, 1.25)
     assert resize.aspect == (0.9, 1.1) and blur.sigma == (1.0, 1.2)
@@ -214,7 +214,7 @@ def test_tiaug_defaults_keep_faces_upright_and_draw_the_families():
         f"TiAug(netd=0.1, occluders='families', families={FAMILIES!r}, temperature=None, "
         "label_policy='ignore', ignore_index=255, fill='edge', mask_fill=0, "
         "angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_blur=0.0, "
-        "p_occlusion=0.25, p_noise=0.5, vflip=False, size=None, p=1.0)")
+        "p_occlusion=0.75, p_noise=0.5, vflip=False, size=None, p=1.0)")
 
 
 def test_tiaug_defaults_ignore_the_labels_under_occluders():
@@ -231,7 +231,7 @@ def test_tiaug_defaults_ignore_the_labels_under_occluders():
 def test_tiaug_paper_occluders_keep_the_defaults_geometry():
     aug = TiAug(occluders="paper")
     occlusion = aug.transforms[4]
-    assert type(occlusion) is ThermalOcclusion and occlusion.p == aug.p_occlusion == 0.25
+    assert type(occlusion) is ThermalOcclusion and occlusion.p == aug.p_occlusion == 0.75
     assert occlusion.temperature == aug.temperature == "any" and aug.families is None
     assert aug.angle == (-10.0, 10.0) and aug.label_policy == "ignore"
 
@@ -239,7 +239,7 @@ def test_tiaug_paper_occluders_keep_the_defaults_geometry():
 def test_tiaug_draws_the_occluder_families():
     aug = TiAug(occluders="families", label_policy="ignore", ignore_index=99)
     occlusion = aug.transforms[4]
-    assert type(occlusion) is RandomOccluders and occlusion.p == 0.25
+    assert type(occlusion) is RandomOccluders and occlusion.p == 0.75
     assert occlusion.families == FAMILIES == aug.families and aug.temperature is None
     assert occlusion.label_policy == "ignore" and occlusion.ignore_index == 99
     assert TiAug(occluders="families", families=["hand", "cup"]).transforms[4].families == (
