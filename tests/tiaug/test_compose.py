@@ -228,6 +228,18 @@ def test_tiaug_defaults_ignore_the_labels_under_occluders():
     assert np.isin(out["mask"][~out["occluded"]], np.unique(mask)).all()
 
 
+def test_tiaug_refuses_a_mask_that_cannot_hold_ignore_index_on_every_frame():
+    image, mask = face()
+    small = mask.astype(np.int8)
+    for seed in range(8):  # frames with and without occluders alike
+        with pytest.raises(ValueError, match=r"ignore_index=255 does not fit the mask dtype int8"):
+            TiAug()(image=image, mask=small, rng=seed)
+    out = TiAug(ignore_index=-1)(image=image, mask=small, rng=0)
+    assert out["mask"].dtype == np.int8
+    assert TiAug(label_policy="keep")(image=image, mask=small, rng=0)["mask"].dtype == np.int8
+    assert TiAug()(image=image, rng=0)["image"].shape == image.shape
+
+
 def test_tiaug_paper_occluders_keep_the_defaults_geometry():
     aug = TiAug(occluders="paper")
     occlusion = aug.transforms[4]

@@ -48,7 +48,8 @@ SHAPE = (10, 13)
 # without labels (a ValueError naming the mask).
 TRANSFORMS = {
     "Compose": dict(build=lambda: Compose([HorizontalFlip(p=0.5), Rotate(), NETDNoise()])),
-    "TiAug": dict(build=lambda: TiAug(size=(9, 11))),
+    # An ignore_index that every mask flavour holds (int8 cannot hold the default 255).
+    "TiAug": dict(build=lambda: TiAug(size=(9, 11), ignore_index=99)),
     "HorizontalFlip": dict(build=HorizontalFlip),
     "VerticalFlip": dict(build=VerticalFlip),
     "Rotate": dict(build=lambda: Rotate(angle=(-40.0, 40.0), fill=21.5, mask_fill=4)),
