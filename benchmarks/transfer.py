@@ -309,7 +309,7 @@ def format_rst(result):
     half = first["half_schedule"]["iterations"]
     header = ["family", "trained without", "base", "TiAug", "gap closed", "clean change",
               "p (t / bootstrap)", f"gap closed after {half}", f"clean change after {half}",
-              "gap closed, TiAug()"]
+              "gap closed, TiAug()", f"gap closed, TiAug() after {half}"]
     rows = []
     for name, r in result["transfer"].items():
         m, h = r["miou"], r["half_schedule"]
@@ -317,7 +317,8 @@ def format_rst(result):
                      f"{100 * r['gap_closed']:.0f} %", f"{r['clean_delta']:+.2f}",
                      f"{V._p(r['t_test_p'])} / {V._p(r['bootstrap_p'])}",
                      f"{100 * h['gap_closed']:.0f} %", f"{h['clean_delta']:+.2f}",
-                     f"{100 * r['defaults']['gap_closed']:.0f} %"])
+                     f"{100 * r['defaults']['gap_closed']:.0f} %",
+                     f"{100 * r['defaults']['half_schedule']['gap_closed']:.0f} %"])
     d = first["defaults"]
     table = table_rst("transfer.py", cfg, f"; base: flips only, clean mIoU "
                       f"{first['miou']['base_clean']:.1f}. \"after {half}\": the same models "
