@@ -93,7 +93,9 @@ def _noise(image, amplitude, seed):
 
     image = np.ascontiguousarray(image)
     bound = np.float32(amplitude)
-    if bound > amplitude:  # rounded up: take the float32 below
+    # Rounded up: take the float32 below. Compared as Python floats, since NumPy compares a
+    # float32 with a Python float in float32, where the two are equal.
+    if float(bound) > amplitude:
         bound = np.nextafter(bound, np.float32(0.0))
     # Without JIT the kernel runs on numpy uint32 scalars, whose intended wrap-around would warn.
     with np.errstate(over="ignore"):
