@@ -240,6 +240,18 @@ def test_tiaug_refuses_a_mask_that_cannot_hold_ignore_index_on_every_frame():
     assert TiAug()(image=image, rng=0)["image"].shape == image.shape
 
 
+@pytest.mark.parametrize("occluder", [RandomOccluders(label_policy="ignore", p=0.0),
+                                      ThermalOcclusion(label_policy="ignore", p=0.0)])
+def test_a_skipped_occluder_still_refuses_a_mask_that_cannot_hold_ignore_index(occluder):
+    image, mask = face()
+    small = mask.astype(np.int8)
+    for call in (lambda: occluder(image=image, mask=small, rng=0),
+                 lambda: Compose([occluder])(image=image, mask=small, rng=0),
+                 lambda: occluder.replay({"applied": False}, image=image, mask=small)):
+        with pytest.raises(ValueError, match=r"ignore_index=255 does not fit the mask dtype int8"):
+            call()
+
+
 def test_tiaug_paper_occluders_keep_the_defaults_geometry():
     aug = TiAug(occluders="paper")
     occlusion = aug.transforms[4]

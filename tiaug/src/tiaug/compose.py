@@ -7,7 +7,6 @@ from .blur import GaussianBlur
 from .geometry import GeometricTransform, HorizontalFlip, RandomScale, Rotate, VerticalFlip, warp
 from .noise import NETDNoise
 from .occlusion import RandomOccluders, ThermalOcclusion
-from .occlusion._format import _label_value
 
 
 class Compose(Transform):
@@ -422,12 +421,6 @@ size=None, p=1.0)
                       scale=(0.5, 2.0), p_geometry=1.0, p_blur=0.5, p_occlusion=0.5, p_noise=0.5,
                       vflip=True)
         return cls(**{**recipe, **kwargs})
-
-    def _forward(self, image, mask, occluded, *, rng=None, params=None):
-        # The occluders check that the mask's dtype holds ignore_index only on the frames they
-        # are drawn on; checked here, a mask that cannot hold it is refused on every call.
-        _label_value(self.label_policy, self.ignore_index, mask)
-        return super()._forward(image, mask, occluded, rng=rng, params=params)
 
     def _repr_args(self):
         keys = ("netd", "occluders", "families", "temperature", "label_policy", "ignore_index",

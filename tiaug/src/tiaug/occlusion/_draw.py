@@ -157,6 +157,12 @@ class _Occluding(Transform):
         return {**params, "occluders": _check_occluders(drawn_value(params, "occluders"),
                                                         "params['occluders']")}
 
+    def _forward(self, image, mask, occluded, *, rng=None, params=None):
+        # Checked before the coin: a mask that cannot hold ignore_index is refused on every
+        # call, not only on the frames that draw occluders (Compose therefore always calls it).
+        _label_value(self.label_policy, self.ignore_index, mask)
+        return super()._forward(image, mask, occluded, rng=rng, params=params)
+
     def apply(self, params, image, mask, occluded):
         label = _label_value(self.label_policy, self.ignore_index, mask)
         return _occlude(image, mask, occluded, params["occluders"], label)
