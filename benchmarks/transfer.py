@@ -66,10 +66,6 @@ BASE = "flips"
 # The model trained with TiAug() at its defaults (every family): what a user trains. On a
 # held-out kind it shows transfer with the look-alikes drawn; on tiaug's families, no transfer.
 DEFAULTS = "defaults"
-# The leave-one-out models draw occluders on a quarter of the frames, TiAug()'s default when
-# they were trained; the defaults study has since raised it to three quarters (the DEFAULTS
-# model has that).
-GROUP_P_OCCLUSION = 0.25
 # Prefix of the N/2 schedule's test sets in a run's confusions.
 HALF = "half:"
 SEEDS = {"tiny": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2, 3, 4)}
@@ -105,7 +101,7 @@ def pipeline(group, size):
         return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
     if group == DEFAULTS:
         return tiaug.TiAug(size=size)
-    return tiaug.TiAug(occluders="families", size=size, p_occlusion=GROUP_P_OCCLUSION,
+    return tiaug.TiAug(occluders="families", size=size,
                        families=tuple(f for f in FAMILIES if f not in GROUPS[group][0]))
 
 

@@ -38,7 +38,7 @@ def test_training_never_draws_the_tested_group(group):
     # The rest is the TiAug preset's, with no other occluders.
     assert not any(isinstance(t, tiaug.ThermalOcclusion) for t in steps)
     assert any(isinstance(t, tiaug.NETDNoise) for t in steps)
-    assert occluders[0].p == transfer.GROUP_P_OCCLUSION
+    assert occluders[0].p == tiaug.TiAug().p_occlusion
 
 
 def test_defaults_model_is_tiaugs_defaults():
