@@ -1,5 +1,6 @@
 """DDP with two gloo processes on CPU: a learnable (joint) aux stays synchronised."""
 
+import faulthandler
 import os
 import time
 from datetime import timedelta
@@ -13,7 +14,10 @@ from torch import nn
 from samcl_loss import SAMCLLoss
 
 C, STEPS, WORLD = 3, 3, 2
-JOIN_TIMEOUT_S = 180
+# The ranks finish in a few seconds. One still running after STACK_DUMP_S writes its stack to
+# rank<k>.stack; both are killed at JOIN_TIMEOUT_S.
+STACK_DUMP_S, JOIN_TIMEOUT_S = 90, 120
+ATTEMPTS = 2
 
 
 class SegmenterWithLoss(nn.Module):
@@ -49,6 +53,15 @@ def sgd(model):
 
 
 def _worker(rank, out_dir):
+    with open(os.path.join(out_dir, f"rank{rank}.stack"), "w") as stack:
+        faulthandler.dump_traceback_later(STACK_DUMP_S, file=stack)
+        try:
+            _train(rank, out_dir)
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+
+
+def _train(rank, out_dir):
     # Gloo otherwise binds to the address the host name resolves to, which on some sandboxed
     # machines is not reachable from the other rank: the ranks then wait on each other forever.
     os.environ["GLOO_SOCKET_IFNAME"] = "lo"
@@ -80,18 +93,45 @@ def _worker(rank, out_dir):
         dist.destroy_process_group()
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason="needs gloo")
-def test_ddp_two_processes_keep_aux_in_sync(tmp_path):
+def _run_ranks(out_dir):
+    """Run both ranks; False if they did not finish within JOIN_TIMEOUT_S (then killed)."""
     ctx = torch.multiprocessing.start_processes(
-        _worker, args=(str(tmp_path),), nprocs=WORLD, join=False)
+        _worker, args=(str(out_dir),), nprocs=WORLD, join=False)
     deadline = time.monotonic() + JOIN_TIMEOUT_S
     while not ctx.join(timeout=1):
         if time.monotonic() > deadline:
             for process in ctx.processes:
                 process.kill()
-            pytest.fail(f"the two DDP ranks did not finish within {JOIN_TIMEOUT_S} s")
-    r0, r1 = (torch.load(tmp_path / f"rank{r}.pt") for r in range(WORLD))
+                process.join()
+            return False
+    return True
+
+
+def _stacks(out_dir):
+    stacks = []
+    for r in range(WORLD):
+        path = out_dir / f"rank{r}.stack"
+        stack = path.read_text() if path.exists() else "(still starting: no stack file yet)"
+        stacks.append(f"rank {r}:\n{stack or '(no stack: it was running, then killed)'}")
+    return "\n".join(stacks)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason="needs gloo")
+def test_ddp_two_processes_keep_aux_in_sync(tmp_path):
+    # A hang that does not repeat is the machine's socket transport: a deadlock of the loss (ranks
+    # calling different collectives) is deterministic and hangs every attempt.
+    hangs = []
+    for attempt in range(ATTEMPTS):
+        out_dir = tmp_path / f"attempt{attempt}"
+        out_dir.mkdir()
+        if _run_ranks(out_dir):
+            break
+        hangs.append(f"attempt {attempt}:\n{_stacks(out_dir)}")
+    else:
+        pytest.fail(f"the two DDP ranks did not finish within {JOIN_TIMEOUT_S} s, "
+                    f"{ATTEMPTS} times; their stacks:\n" + "\n".join(hangs))
+    r0, r1 = (torch.load(out_dir / f"rank{r}.pt") for r in range(WORLD))
     assert r0["mean_losses"] == r1["mean_losses"]
     for key in r0["state"]:
         assert torch.equal(r0["state"][key], r1["state"][key]), key
