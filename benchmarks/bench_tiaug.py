@@ -5,8 +5,9 @@ ranges) and for two whole pipelines, ``TiAug()`` ("preset") and ``TiAug.paper()`
 each against albumentations and numpy/scipy pipelines with the same probabilities and ranges;
 the ratios; and the verdict on the speed goal: the preset at its defaults (its occluders are the
 families, ``RandomOccluders``) within 4 ms per frame and at least 1.5x faster than the closest
-albumentations pipeline. Then the families alone and the preset with the paper's occluders
-(``ThermalOcclusion``) in their place. Also prints the time of
+albumentations pipeline. Then the families alone, the preset with the paper's occluders
+(``ThermalOcclusion``) in their place, and both pipelines without occluders, with the time the
+1.5x goal leaves the preset against what its occluders alone take. Also prints the time of
 ``import tiaug`` and of the first (compiling) and cached calls of each numba kernel, measured
 in fresh processes.
 
@@ -336,14 +337,19 @@ def main():
           f"{pipe_alb / pipe_ours:.1f}x faster than albumentations with the same probabilities "
           f"and ranges (goal >= 1.5x): {'PASS' if ok else 'FAIL'}")
 
-    # The occluder families alone (applied on every frame), and the preset with the paper's
-    # occluders in their place at the same probability.
-    alone, with_paper = time_per_frame(
-        [tiaug_fn(RandomOccluders()), tiaug_fn(TiAug(occluders="paper"))], frames,
-        args.repeats, clock)
+    # The occluder families alone (applied on every frame), the preset with the paper's
+    # occluders in their place at the same probability, and both pipelines without occluders.
+    alone, with_paper, bare_ours, bare_alb = time_per_frame(
+        [tiaug_fn(RandomOccluders()), tiaug_fn(TiAug(occluders="paper")),
+         tiaug_fn(TiAug(p_occlusion=0.0)), alb_fn(alb_pipeline({**PRESET, "p_occlusion": 0.0}))],
+        frames, args.repeats, clock)
     print(f"RandomOccluders (every family, 1-2 objects, p=1): {alone:.2f} ms/frame; "
           f"TiAug(occluders='paper'): {with_paper:.2f} ms/frame, "
           f"{pipe_alb / with_paper:.1f}x faster than albumentations")
+    print(f"without occluders on either side: tiaug {bare_ours:.2f}, albumentations "
+          f"{bare_alb:.2f} ms/frame, {bare_alb / bare_ours:.1f}x; the 1.5x goal leaves the "
+          f"preset {pipe_alb / 1.5:.2f} ms/frame, its occluders alone take about "
+          f"{PRESET['p_occlusion'] * alone:.2f} (p_occlusion x the time at p=1)")
 
     import_s, first, cached = startup_costs()
     print(f"\nimport tiaug (fresh process, median of 5): {import_s * 1e3:.0f} ms")
