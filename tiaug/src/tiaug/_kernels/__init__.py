@@ -18,3 +18,14 @@ def jit(func):
         return numba.njit(cache=True)(func)
     except RuntimeError:  # "cannot cache function ...: no locator available"
         return numba.njit(func)
+
+
+# min/max as plain selects: with the builtins on floats in them, LLVM left loops scalar.
+@jit
+def select_min(a, b):
+    return a if a < b else b
+
+
+@jit
+def select_max(a, b):
+    return a if a > b else b

@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from . import jit
+from . import jit, select_max, select_min
 from .splitmix import GOLDEN, uniform
 
 _S32 = np.uint64(32)
@@ -123,29 +123,48 @@ def _texture_step(tex):
 
 
 @jit
-def _add_texture(acc, covered, r, c_start, step, grids, origin, sizes, freq, weights, ca, sa,
-                 stretch):
-    """Add the texture at pixels ``(r, c_start + step * j)`` to ``acc[j]`` where `covered`."""
+def _add_texture(acc, r, c_start, step, grids, origin, sizes, freq, weights, ca, sa, stretch,
+                 cells, work):
+    """Add the texture at pixels ``(r, c_start + step * j)`` to ``acc[j]``, for every j.
+
+    Each octave runs in three passes so that the arithmetic vectorises and only the gathers stay
+    scalar: lattice cells and smoothstep weights, the cells' four node values, the interpolation.
+    `cells` (uint32) and `work` (6 rows of float64) are scratch, at least as long as `acc`.
+    """
+    n = acc.shape[0]
+    fa, fb, g00, g01, g10, g11 = work[0], work[1], work[2], work[3], work[4], work[5]
+    one = np.uint32(1)
     for o in range(grids.shape[0]):
         fu = freq[o] / stretch
         u0 = (r * ca + c_start * sa) * fu - origin[o, 0]
         v0 = (c_start * ca - r * sa) * freq[o] - origin[o, 1]
         du = sa * fu * step
         dv = ca * freq[o] * step
-        na, nb = sizes[o, 0] - 2, sizes[o, 1] - 2
-        g = grids[o]
+        # Cells (a, b) stay within the nodes _lattices made, (sizes - 2) at most; grids has
+        # fewer than 2**31 nodes, so int32 cells and uint32 offsets hold them.
+        na, nb = np.int32(sizes[o, 0] - 2), np.int32(sizes[o, 1] - 2)
+        nv = np.int32(grids.shape[2])
+        row_step = np.uint32(nv)
+        g = grids[o].reshape(-1)
         wo = weights[o]
-        for j in range(acc.shape[0]):
-            if covered[j]:
-                u = u0 + j * du
-                v = v0 + j * dv
-                a = min(max(int(u), 0), na)
-                b = min(max(int(v), 0), nb)
-                fa = _smooth(min(max(u - a, 0.0), 1.0))
-                fb = _smooth(min(max(v - b, 0.0), 1.0))
-                top = g[a, b] + fb * (g[a, b + 1] - g[a, b])
-                bottom = g[a + 1, b] + fb * (g[a + 1, b + 1] - g[a + 1, b])
-                acc[j] += wo * (top + fa * (bottom - top))
+        for j in range(n):
+            u = u0 + j * du
+            v = v0 + j * dv
+            a = select_min(select_max(np.int32(u), np.int32(0)), na)
+            b = select_min(select_max(np.int32(v), np.int32(0)), nb)
+            fa[j] = _smooth(select_min(select_max(u - a, 0.0), 1.0))
+            fb[j] = _smooth(select_min(select_max(v - b, 0.0), 1.0))
+            cells[j] = np.uint32(a * nv + b)
+        for j in range(n):
+            k = cells[j]
+            g00[j] = g[k]
+            g01[j] = g[k + one]
+            g10[j] = g[k + row_step]
+            g11[j] = g[k + row_step + one]
+        for j in range(n):
+            top = g00[j] + fb[j] * (g01[j] - g00[j])
+            bottom = g10[j] + fb[j] * (g11[j] - g10[j])
+            acc[j] += wo * (top + fa[j] * (bottom - top))
 
 
 @jit
@@ -175,10 +194,11 @@ def shade(cover, premult, r_off, c_off, r0, c0, buf, opacity, ar, ac, gr, gc, kn
     if grids.shape[0]:
         weights *= tex[0] / weights.sum()
     sampled = np.zeros((th if step > 1 else 0, tw))
-    everywhere = np.ones(tw, np.bool_)
+    cells = np.empty(tw, np.uint32)
+    work = np.empty((6, tw))
     for a in range(sampled.shape[0]):
-        _add_texture(sampled[a], everywhere, float(r0 + a * step), float(c0), step, grids,
-                     origin, sizes, freq, weights, ca, sa, tex[5])
+        _add_texture(sampled[a], float(r0 + a * step), float(c0), step, grids, origin, sizes,
+                     freq, weights, ca, sa, tex[5], cells, work)
     # Bumps as (row, col, cos/a, sin/a, cos/b, sin/b, delta, half extents).
     prepared = np.empty((bumps.shape[0], 9))
     for m in range(bumps.shape[0]):
@@ -190,6 +210,13 @@ def shade(cover, premult, r_off, c_off, r0, c0, buf, opacity, ar, ac, gr, gc, kn
         prepared[m, 6] = b[5]
         prepared[m, 7] = math.sqrt((b[2] * cm) ** 2 + (b[3] * sm) ** 2)
         prepared[m, 8] = math.sqrt((b[2] * sm) ** 2 + (b[3] * cm) ** 2)
+    # Where each column lies between the texture samples: sample column and weight.
+    sample_col = np.empty(w if step > 1 else 0, np.int64)
+    sample_w = np.empty(sample_col.shape[0])
+    for j in range(sample_col.shape[0]):
+        b = j // step
+        sample_col[j] = b
+        sample_w[j] = (j - b * step) / step
     keep = 1.0 - opacity
     t = np.empty(w)
     for i in range(h):
@@ -215,27 +242,33 @@ def shade(cover, premult, r_off, c_off, r0, c0, buf, opacity, ar, ac, gr, gc, kn
                     if e < 1.0:
                         t[j] += q[6] * (1.0 - e) * (1.0 - e)
         if step == 1:
-            _add_texture(t, row, r, float(c0), 1, grids, origin, sizes, freq, weights, ca, sa,
-                         tex[5])
+            # Also on uncovered pixels, whose t is never read: a branch-free row vectorises.
+            _add_texture(t, r, float(c0), 1, grids, origin, sizes, freq, weights, ca, sa,
+                         tex[5], cells, work)
         elif grids.shape[0]:
             a = i // step
             fa = (i - a * step) / step
             above = sampled[a]
             below = sampled[a + 1]
-            for j in range(w):
-                if row[j]:
-                    b = j // step
-                    fb = (j - b * step) / step
-                    top = above[b] + fb * (above[b + 1] - above[b])
-                    bottom = below[b] + fb * (below[b + 1] - below[b])
-                    t[j] += top + fa * (bottom - top)
-        y = r0 + i - r_off
+            for j in range(w):  # on every pixel, as _add_texture
+                b = sample_col[j]
+                fb = sample_w[j]
+                top = above[b] + fb * (above[b + 1] - above[b])
+                bottom = below[b] + fb * (below[b + 1] - below[b])
+                t[j] += top + fa * (bottom - top)
+        # Selects in place of branches (and of min/max, in their order) keep the row vectorised;
+        # an uncovered pixel keeps its values.
+        x0 = c0 - c_off
+        p_row = premult[r0 + i - r_off, x0:x0 + w]
+        c_row = cover[r0 + i - r_off, x0:x0 + w]
         for j in range(w):
-            if row[j]:
-                x = c0 + j - c_off
-                v = min(max(t[j], lo), hi)
-                premult[y, x] = opacity * v + keep * premult[y, x]
-                cover[y, x] = opacity + keep * cover[y, x]
+            v = t[j]
+            v = lo if lo > v else v
+            v = hi if hi < v else v
+            shaded = opacity * v + keep * p_row[j]
+            covered = opacity + keep * c_row[j]
+            p_row[j] = shaded if row[j] else p_row[j]
+            c_row[j] = covered if row[j] else c_row[j]
 
 
 @jit

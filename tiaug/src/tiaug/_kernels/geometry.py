@@ -3,17 +3,8 @@
 import numpy as np
 
 from . import jit
-
-
-@jit
-def _min(a, b):
-    # A plain select: with min() on floats in it, LLVM left the interpolation loop scalar.
-    return a if a < b else b
-
-
-@jit
-def _max(a, b):
-    return a if a > b else b
+from . import select_max as _max
+from . import select_min as _min
 
 
 @jit
