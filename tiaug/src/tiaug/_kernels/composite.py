@@ -32,7 +32,7 @@ import math
 
 import numpy as np
 
-from . import jit, select_max, select_min
+from . import gather_corners, jit, select_max, select_min
 from .splitmix import GOLDEN, uniform
 
 _S32 = np.uint64(32)
@@ -133,7 +133,6 @@ def _add_texture(acc, r, c_start, step, grids, origin, sizes, freq, weights, ca,
     """
     n = acc.shape[0]
     fa, fb, g00, g01, g10, g11 = work[0], work[1], work[2], work[3], work[4], work[5]
-    one = np.uint32(1)
     for o in range(grids.shape[0]):
         fu = freq[o] / stretch
         u0 = (r * ca + c_start * sa) * fu - origin[o, 0]
@@ -155,12 +154,7 @@ def _add_texture(acc, r, c_start, step, grids, origin, sizes, freq, weights, ca,
             fa[j] = _smooth(select_min(select_max(u - a, 0.0), 1.0))
             fb[j] = _smooth(select_min(select_max(v - b, 0.0), 1.0))
             cells[j] = np.uint32(a * nv + b)
-        for j in range(n):
-            k = cells[j]
-            g00[j] = g[k]
-            g01[j] = g[k + one]
-            g10[j] = g[k + row_step]
-            g11[j] = g[k + row_step + one]
+        gather_corners(g, cells, row_step, n, g00, g01, g10, g11)
         for j in range(n):
             top = g00[j] + fb[j] * (g01[j] - g00[j])
             bottom = g10[j] + fb[j] * (g11[j] - g10[j])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import jit
+from . import gather_corners, jit
 from . import select_max as _max
 from . import select_min as _min
 
@@ -99,12 +99,7 @@ def warp_general(image, mask, occluded, out_image, out_mask, out_occluded,
             base[c] = o
             # Nearest neighbour, ties rounding up.
             nearest[c] = o + (width if ty >= 0.5 else zero) + (one if tx >= 0.5 else zero)
-        for c in range(wo):
-            o = base[c]
-            v00[c] = flat[o]
-            v01[c] = flat[o + one]
-            v10[c] = flat[o + width]
-            v11[c] = flat[o + width + one]
+        gather_corners(flat, base, width, wo, v00, v01, v10, v11)
         row = out_image[r]
         for c in range(wo):
             a = v00[c]
