@@ -33,6 +33,7 @@ from tiaug import (
     RandomOccluders,
     RandomScale,
     Rotate,
+    ThermalAmbience,
     ThermalOcclusion,
     TiAug,
     Transform,
@@ -62,6 +63,7 @@ TRANSFORMS = {
     "HeldCup": dict(build=HeldCup),
     "HandOcclusion": dict(build=HandOcclusion),
     "RandomOccluders": dict(build=lambda: RandomOccluders(count=(1, 3))),
+    "ThermalAmbience": dict(build=lambda: ThermalAmbience(p=0.8)),
 }
 # Public classes that are not transforms one can call, with the reason.
 ABSTRACT = {
@@ -87,6 +89,8 @@ OPS = {
     "gaussian_blur": lambda image, **kw: F.gaussian_blur(image, 1.1, **kw),
     "add_noise": lambda image, **kw: F.add_noise(image, 0.1, 3, **kw),
     "occlude": lambda image, **kw: F.occlude(image, OCCLUDERS, label_policy="background", **kw),
+    "ambience": lambda image, **kw: F.ambience(
+        image, 12.0, [{"center": (4, 6), "radius": 3.0, "delta": -2.5}], **kw),
     "minmax": lambda image, **kw: normalize.minmax(image, (-1.0, 1.0), **kw),
     "fixed_range": lambda image, **kw: normalize.fixed_range(image, 15.0, 40.0, **kw),
     "scene_range": lambda image, **kw: normalize.scene_range(image, (2.0, 2.0), **kw),

@@ -1,7 +1,8 @@
 """tiaug: augmentation of raw thermal images in °C.
 
-Occluders hotter and colder than the face, sensor noise bounded by the camera's NETD, and geometric
-operations that keep temperatures physical and labels exact. Every transform is called as
+Occluders hotter and colder than the face, other rooms and physiological states, sensor noise
+bounded by the camera's NETD, and geometric operations that keep temperatures physical and labels
+exact. Every transform is called as
 ``t(image=temps, mask=labels, rng=seed)`` and returns a dict with ``"image"``, ``"mask"``,
 ``"occluded"`` and ``"params"``; ``t.replay(params, image=..., mask=...)`` reproduces it.
 
@@ -27,10 +28,12 @@ _NAMES = {
     "HeldCup": "occlusion",
     "HandOcclusion": "occlusion",
     "RandomOccluders": "occlusion",
+    "ThermalAmbience": "ambience",
 }
 # Every public module, reachable as an attribute (``tiaug.geometry.warp``) without importing it.
 _SUBMODULES = {
-    "blur", "compose", "datasets", "functional", "geometry", "integrations", "noise", "normalize",
+    "ambience", "blur", "compose", "datasets", "functional", "geometry", "integrations", "noise",
+    "normalize",
     "occlusion", "seeding", "testing", "units",
 }
 

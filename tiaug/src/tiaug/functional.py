@@ -32,6 +32,7 @@ footprints: ``draw_occluders(shape, occluders)`` returns a bool (K, H, W) array.
 - blur: :func:`gaussian_blur`
 - occlusion: :func:`occlude`, :func:`draw_occluders`
 - noise: :func:`add_noise`
+- the room and the body: :func:`ambience`
 
 Examples
 --------
@@ -48,6 +49,7 @@ Examples
 (['image', 'mask', 'occluded'], dtype('float32'), True)
 """
 
+from .ambience import ambience
 from .blur import gaussian_blur
 from .geometry import hflip, rotate, scale, vflip, warp_affine
 from .noise import add_noise
@@ -55,6 +57,7 @@ from .occlusion import draw_occluders, occlude
 
 __all__ = [
     "add_noise",
+    "ambience",
     "draw_occluders",
     "gaussian_blur",
     "hflip",

@@ -1,0 +1,519 @@
+"""The room and the body: a face's temperatures in another room or physiological state.
+
+Two physical effects, applied to raw °C frames:
+
+- **The room.** Every surface sits between the body core and the air. With its heat exchange
+  unchanged, a surface at ``T`` in a room at ``a`` moves to ``T + (a' - a) * s`` in a room at
+  ``a'``, with ``s = (core - T) / (core - a)`` clipped to [0, 1]: the wall and anything at the
+  air's temperature follow the room fully, skin the less the warmer (better perfused) it is, a
+  pixel at core temperature not at all. The map is monotone (no two pixels swap order) and needs
+  no labels, so it never traces a label border.
+- **The body.** Physiological states move regions against each other: the nose tip cools under
+  stress and cold and warms at rest or after alcohol, the periorbital and perinasal regions
+  change with arousal, and the nostrils and mouth follow the breathing phase. With labels, each
+  region gets a smooth, compact bump of temperature change placed and sized from the labelled
+  eyes, nose and mouth (in units of the interpupillary distance, so the result does not depend
+  on the resolution), never following a label's outline.
+
+:class:`ThermalAmbience` draws both; :func:`ambience` applies explicit ones.
+"""
+
+import numbers
+
+import numpy as np
+
+from ._base import Transform, drawn_value, result
+from ._validation import (
+    ABSOLUTE_ZERO,
+    MAX_DIFFERENCE,
+    MAX_SIDE,
+    MAX_TEMPERATURE,
+    check_image,
+    check_mask,
+    check_number,
+    check_occluded,
+    check_range,
+    check_temperature,
+)
+
+#: Body core temperature (°C): the temperature skin approaches as the room approaches it.
+CORE = 37.0
+#: Highest room temperature (°C) a frame can be moved to: below `CORE`, so the map stays monotone.
+MAX_AMBIENT = CORE - 1.0
+#: Lowest room temperature (°C) a frame can be moved to.
+MIN_AMBIENT = -40.0
+#: The body's regions, in the order their changes are drawn.
+REGIONS = ("nose", "periorbital", "perinasal", "breathing")
+#: Labels of the regions' landmarks in :mod:`tiaug.datasets` frames, the default `classes`.
+DEFAULT_CLASSES = {"mouth": 2, "eyes": 3, "nose": 5}
+
+# Bump radii and offsets in interpupillary distances (IPD, ~63 mm in adults, Farkas 1994).
+_RADIUS = {"nose": 0.45, "periorbital": 0.45, "perinasal": 0.25, "nostrils": 0.2, "mouth": 0.3}
+_PERINASAL_OFFSET = 0.3  # beside the nose tip, over the alae and the nasolabial creases
+_NOSTRIL_OFFSET = 0.15  # below the nose tip
+_EYES_TO_TIP = 0.6  # where the nose tip is without a labelled nose
+_TIP_TO_MOUTH = 0.45  # where the mouth is without a labelled mouth
+_NOSE_LENGTH = 0.7  # nose length (root to base) in IPD: the scale without two labelled eyes
+# Two labelled eyes are told from one when the halves' centroids lie this many times farther
+# apart than the halves' spread along the eye line (one eye split in two: about 3.5).
+_TWO_EYES = 5.0
+# Labels are read on a grid of at most this many points: enough for centroids to a pixel.
+_LABEL_SAMPLE = 1 << 14
+# Below this ambient-to-skin span (°C) the bumps weigh every pixel fully (a uniform frame).
+_MIN_HALF_SPAN = 0.5
+
+
+def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
+    """Move a frame to a room at `ambient` °C and add smooth bumps of skin temperature change.
+
+    Parameters
+    ----------
+    image : ndarray of float32 or float64, shape (H, W)
+        Temperatures in °C.
+    ambient : float or None
+        Temperature of the new room in °C, in [-40, 36]; None keeps the room. Each pixel at
+        ``T`` moves by ``(ambient - a) * clip((37 - T) / (37 - a), 0, 1)``, ``a`` the frame's
+        own ambient temperature (see `scene`).
+    spots : sequence of dict, optional
+        Bumps of skin temperature change, each ``{"center": (row, col), "radius": r, "delta":
+        d}``: ``d * (1 - dist**2 / r**2)**2`` °C within ``r`` pixels of the centre (peak ``d``,
+        smooth, zero from ``r`` on), weighted by how warm the input pixel is (full at half the way
+        from ambient to skin and above, none at ambient), none on `occluded` pixels.
+    scene : (float, float), optional
+        The input's ambient and skin temperatures in °C; None estimates them with
+        :func:`tiaug.occlusion.scene_temperatures` from `image` and `mask`.
+    mask : ndarray of int, shape (H, W), optional
+        Labels; returned unchanged (as a copy) and, with `scene` None, used for the estimate.
+    occluded : ndarray of bool, shape (H, W), optional
+        Pixels covered by occluders: no bumps there. Returned unchanged (as a copy).
+
+    Returns
+    -------
+    dict
+        ``"image"``, ``"mask"`` (only when `mask` is given) and ``"occluded"``, all new arrays;
+        see :mod:`tiaug.functional`. The image has `image`'s dtype.
+
+    Raises
+    ------
+    TypeError
+        If `image` is not a float array, `ambient` not a number or None, `spots` not a sequence
+        of such dicts, `scene` not a pair of numbers, or `mask` / `occluded` not an integer /
+        bool array.
+    ValueError
+        If `image` is not a finite 2-D frame, `ambient` is outside [-40, 36], a spot's centre or
+        radius is not finite (radius in (0, 65536]) or its delta is outside [-10000, 10000],
+        `scene` holds a temperature outside [-273.15, 10000], or `mask` / `occluded` has
+        another shape.
+
+    See Also
+    --------
+    ThermalAmbience : draws the room and the regions' changes, placing the spots by label.
+
+    Examples
+    --------
+    A wall at 20 °C and skin at 34 °C, moved to a 30 °C room: the wall follows fully, the skin
+    by the fraction of its distance to the 37 °C core.
+
+    >>> import numpy as np
+    >>> from tiaug.functional import ambience
+    >>> temps = np.array([[20.0, 20.0], [34.0, 34.0]])
+    >>> ambience(temps, 30.0, scene=(20.0, 34.0))["image"]
+    array([[30.        , 30.        ],
+           [35.76470588, 35.76470588]])
+    """
+    image = check_image(image)
+    ambient = None if ambient is None else _check_ambient(ambient, "ambient")
+    spots = _check_spots(spots)
+    mask = check_mask(mask, image.shape)
+    occluded = check_occluded(occluded, image.shape)
+    if scene is None:
+        from .occlusion._scene import _scene_temperatures
+
+        scene = _scene_temperatures(image, mask)
+    else:
+        scene = _check_scene(scene)
+    out = _ambience(image, occluded, scene, ambient, spots)
+    return result(out, mask, occluded, image, mask, occluded)
+
+
+def _check_ambient(value, name):
+    return check_number(value, name, low=MIN_AMBIENT, high=MAX_AMBIENT)
+
+
+def _check_scene(scene, name="scene"):
+    if not isinstance(scene, (tuple, list)) or len(scene) != 2:
+        raise TypeError(f"{name} must be an (ambient, skin) pair of °C, got {scene!r:.80}")
+    return (check_temperature(scene[0], f"{name}[0]"), check_temperature(scene[1], f"{name}[1]"))
+
+
+def _check_spots(spots, name="spots"):
+    """`spots` as a (k, 4) float64 array of (row, col, radius, delta)."""
+    if isinstance(spots, (str, bytes, dict)) or not hasattr(spots, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of dicts with 'center', 'radius' and "
+                        f"'delta', got {type(spots).__name__}")
+    rows = []
+    for k, spot in enumerate(spots):
+        where = f"{name}[{k}]"
+        if not isinstance(spot, dict) or set(spot) != {"center", "radius", "delta"}:
+            raise TypeError(f"{where} must be a dict with the keys 'center', 'radius' and "
+                            f"'delta', got {spot!r:.80}")
+        center = spot["center"]
+        if not isinstance(center, (tuple, list, np.ndarray)) or len(center) != 2:
+            raise TypeError(f"{where}['center'] must be a (row, col) pair, got {center!r:.80}")
+        row = check_number(center[0], f"{where}['center'][0]", low=-4.0 * MAX_SIDE,
+                           high=4.0 * MAX_SIDE)
+        col = check_number(center[1], f"{where}['center'][1]", low=-4.0 * MAX_SIDE,
+                           high=4.0 * MAX_SIDE)
+        radius = check_number(spot["radius"], f"{where}['radius']", low=0.0,
+                              high=2.0 * MAX_SIDE, low_inclusive=False)
+        delta = check_number(spot["delta"], f"{where}['delta']", low=-MAX_DIFFERENCE,
+                             high=MAX_DIFFERENCE)
+        rows.append((row, col, radius, delta))
+    return np.array(rows, np.float64).reshape(-1, 4)
+
+
+def _ambience(image, occluded, scene, ambient, spots):
+    """The frame moved to `ambient` (None: kept) plus the (k, 4) `spots`; checked arguments."""
+    from ._kernels.ambience import add_bumps, room
+
+    image = np.ascontiguousarray(image)
+    before, skin = scene
+    dtype = image.dtype.type
+    # A colder room or a hand-edited bump must not leave the temperatures a camera reports.
+    low, high = dtype(ABSOLUTE_ZERO), dtype(MAX_TEMPERATURE)
+    # A frame whose own ambient is at or above the core has no room to move: it stays.
+    if ambient is None or not before < MAX_AMBIENT:
+        out = image.copy()
+    else:
+        out = room(image, dtype(ambient - before), dtype(1.0 / (CORE - before)), dtype(CORE),
+                   low, high, np.empty_like(image))
+    if spots.shape[0]:
+        occ = (np.zeros(image.shape, np.uint8) if occluded is None
+               else np.ascontiguousarray(occluded).view(np.uint8))
+        half = max(0.5 * (skin - before), _MIN_HALF_SPAN)
+        add_bumps(image, occ, dtype(before), dtype(1.0 / half), spots, low, high, out)
+    return out
+
+
+# ---------------------------------------------------------------- where the regions are
+def face_anchors(mask, classes=None):
+    """Where the body's regions are in a labelled frame, and how large.
+
+    Parameters
+    ----------
+    mask : ndarray of int, shape (H, W)
+        Class labels.
+    classes : dict, optional
+        Label value of the ``"eyes"`` (both in one label), ``"nose"`` and ``"mouth"``; a region
+        left out or absent from `mask` is placed from the others. None: :data:`DEFAULT_CLASSES`,
+        the labels of :mod:`tiaug.datasets`.
+
+    Returns
+    -------
+    dict
+        ``{region: [(row, col, radius), ...]}`` for the regions of :data:`REGIONS` that can be
+        placed (pixels): ``"nose"`` the nose tip, ``"periorbital"`` one per eye,
+        ``"perinasal"`` both sides of the nose tip, ``"breathing"`` the nostrils and the mouth.
+        Empty when neither eyes, nose nor mouth are labelled.
+
+    Raises
+    ------
+    TypeError
+        If `mask` is not an integer array or `classes` not a dict of int labels.
+    ValueError
+        If `mask` is not 2-D or `classes` has an unknown key.
+
+    Notes
+    -----
+    Sizes are in units of the interpupillary distance (IPD), from the two labelled eyes' centres;
+    without two eyes, from the length of the labelled nose (0.7 IPD) or the width of the mouth.
+    "Down" is across the eye line, towards the nose and mouth. The nose tip is one standard
+    deviation of the nose's pixels below their centroid (the labelled nose runs from its root
+    between the eyes to its base).
+
+    Examples
+    --------
+    >>> from tiaug.datasets import make_face
+    >>> from tiaug.ambience import face_anchors
+    >>> _, labels = make_face((128, 160), subject=0, rng=0)
+    >>> sorted(face_anchors(labels)), len(face_anchors(labels)["periorbital"])
+    (['breathing', 'nose', 'perinasal', 'periorbital'], 2)
+    """
+    if not isinstance(mask, np.ndarray) or mask.ndim != 2:
+        raise (TypeError if not isinstance(mask, np.ndarray) else ValueError)(
+            f"mask must be a 2-D numpy.ndarray of integer labels, got "
+            f"{getattr(mask, 'shape', type(mask).__name__)}")
+    mask = check_mask(mask, mask.shape)
+    return _anchors(mask, _check_classes(classes))
+
+
+def _check_classes(classes, name="classes"):
+    if classes is None:
+        return dict(DEFAULT_CLASSES)
+    if not isinstance(classes, dict):
+        raise TypeError(f"{name} must be a dict of label values, e.g. {DEFAULT_CLASSES}, "
+                        f"got {type(classes).__name__}")
+    unknown = sorted(set(classes) - set(DEFAULT_CLASSES), key=str)
+    if unknown:
+        raise ValueError(f"{name} may hold the keys {sorted(DEFAULT_CLASSES)}, got "
+                         f"{unknown[0]!r}")
+    for key, value in classes.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name}[{key!r}] must be an int label, got {value!r:.40}")
+    return {k: int(v) for k, v in classes.items()}
+
+
+def _moments(mask, labels):
+    """{label: (n, mean (row, col), 2x2 covariance)} of the labels present, on a grid."""
+    from ._kernels.ambience import label_moments
+
+    step = max(1, int(np.ceil(np.sqrt(mask.size / _LABEL_SAMPLE))))
+    # Labels the mask's dtype cannot hold are absent: compare in int64.
+    values = np.array(labels, np.int64)
+    m = label_moments(mask, values, step, np.empty((len(labels), 6)))
+    out = {}
+    for label, (n, sr, sc, srr, src, scc) in zip(labels, m, strict=True):
+        if n > 0:
+            mean = np.array([sr, sc]) / n
+            cov = np.array([[srr, src], [src, scc]]) / n - np.outer(mean, mean)
+            out[label] = (n, mean, cov)
+    return out, step
+
+
+def _axis(cov):
+    """Unit vector of the principal axis of a 2x2 covariance, and its two variances."""
+    a, b, c = cov[0, 0], cov[0, 1], cov[1, 1]
+    theta = 0.5 * np.arctan2(2.0 * b, a - c)
+    axis = np.array([np.cos(theta), np.sin(theta)])
+    along = float(axis @ cov @ axis)
+    across = float(max(a + c - along, 0.0))
+    return axis, max(along, 0.0), across
+
+
+def _eyes(mask, label, mean, cov, step):
+    """Centres of the two labelled eyes, or None when the label holds one eye (or none)."""
+    from ._kernels.ambience import split_moments
+
+    axis, _, _ = _axis(cov)
+    m = split_moments(mask, np.int64(label), step, mean[0], mean[1], axis[0], axis[1],
+                      np.empty((2, 5)))
+    n = m[:, 0]
+    if not (n > 0).all():
+        return None
+    along = m[:, 3] / n
+    spread = np.sqrt(np.maximum(m[:, 4] / n - along * along, 0.0))
+    if along[1] - along[0] < _TWO_EYES * (spread.mean() + 0.5 * step):
+        return None
+    return tuple(m[s, 1:3] / n[s] for s in (0, 1))
+
+
+def _anchors(mask, classes):
+    present, step = _moments(mask, list(classes.values()))
+    found = {k: present[v] for k, v in classes.items() if v in present}
+    eyes = nose = mouth = None
+    if "eyes" in found:
+        eyes = _eyes(mask, classes["eyes"], found["eyes"][1], found["eyes"][2], step)
+    if "nose" in found:
+        nose = found["nose"]
+    if "mouth" in found:
+        mouth = found["mouth"]
+    if eyes is None and nose is None and mouth is None:
+        return {}
+
+    # Scale (one IPD in pixels) and the face's down direction (rows, cols).
+    below = nose[1] if nose is not None else (mouth[1] if mouth is not None else None)
+    if eyes is not None:
+        line = eyes[1] - eyes[0]
+        ipd = float(np.hypot(*line))
+        down = np.array([line[1], -line[0]]) / ipd
+        mid = 0.5 * (eyes[0] + eyes[1])
+        if (below is not None and (below - mid) @ down < 0.0) or (below is None and down[0] < 0):
+            down = -down
+    elif nose is not None:
+        down, along, _ = _axis(nose[2])
+        ipd = max(np.sqrt(12.0 * along) / _NOSE_LENGTH, 1.0)
+        toward = mouth[1] - nose[1] if mouth is not None else np.array([1.0, 0.0])
+        if down @ toward < 0.0:
+            down = -down
+    else:
+        down = np.array([1.0, 0.0])
+        # A closed mouth is about 0.8 IPD wide (Farkas: mouth 5.0 cm, IPD 6.3 cm).
+        ipd = max(np.sqrt(12.0 * _axis(mouth[2])[1]) / 0.8, 1.0)
+    right = np.array([-down[1], down[0]])
+
+    if nose is not None:
+        spread = np.sqrt(max(float(down @ nose[2] @ down), 0.0))
+        tip = nose[1] + spread * down
+    elif eyes is not None:
+        tip = mid + _EYES_TO_TIP * ipd * down
+    else:
+        tip = mouth[1] - _TIP_TO_MOUTH * ipd * down
+    mouth_centre = mouth[1] if mouth is not None else tip + _TIP_TO_MOUTH * ipd * down
+
+    def at(point, size):
+        return (float(point[0]), float(point[1]), float(size * ipd))
+
+    anchors = {"nose": [at(tip, _RADIUS["nose"])]}
+    if eyes is not None:
+        anchors["periorbital"] = [at(e, _RADIUS["periorbital"]) for e in eyes]
+    anchors["perinasal"] = [at(tip + s * _PERINASAL_OFFSET * ipd * right, _RADIUS["perinasal"])
+                            for s in (-1.0, 1.0)]
+    anchors["breathing"] = [at(tip + _NOSTRIL_OFFSET * ipd * down, _RADIUS["nostrils"]),
+                            at(mouth_centre, _RADIUS["mouth"])]
+    return {r: anchors[r] for r in REGIONS if r in anchors}
+
+
+def spots_from(anchors, deltas):
+    """The :func:`ambience` spots of `anchors` (:func:`face_anchors`) with each region's change
+    ``deltas[region]`` in °C."""
+    return [{"center": (r, c), "radius": radius, "delta": float(deltas[region])}
+            for region, places in anchors.items() for r, c, radius in places]
+
+
+# ---------------------------------------------------------------- the transform
+class ThermalAmbience(Transform):
+    """A face in another room or another physiological state.
+
+    Per frame, draws a room temperature and a change of each of the body's regions (nose tip,
+    periorbital, perinasal, breathing at the nostrils and mouth), then moves the frame there with
+    :func:`tiaug.functional.ambience`: every pixel towards the new room by how far it is from core
+    temperature (the wall fully, cool skin more than warm skin), and each region's change as a
+    smooth bump placed by the labels. Without a mask only the room changes (scene level: ambient
+    and skin from :func:`tiaug.occlusion.scene_temperatures`). Labels and ``occluded`` pass
+    through unchanged; occluded pixels get no bumps.
+
+    Parameters
+    ----------
+    ambient : (float, float) or None, optional
+        Range of the new room's temperature in °C, within [-40, 36], drawn uniformly; None keeps
+        the room. The default spans cool indoor rooms to hot outdoor shade (see Notes).
+    nose : float or (float, float), optional
+        Range of the nose tip's change in °C (negative: cooling).
+    periorbital, perinasal, breathing : float or (float, float), optional
+        Ranges of the changes around the eyes, beside the nose, and at the nostrils and mouth
+        (the breathing phase: exhaled air warms, inhaled air cools), in °C.
+    classes : dict, optional
+        Label values of ``"eyes"``, ``"nose"`` and ``"mouth"`` in the masks; None: those of
+        :mod:`tiaug.datasets` (eyes 3, nose 5, mouth 2).
+    ignore_index : int, optional
+        Label of pixels that are neither face nor background (under occluders, outside a
+        rotated frame): left out of the scene's temperature estimates.
+    p : float, optional
+        Probability of applying the transform.
+
+    Raises
+    ------
+    TypeError
+        If a range is not a number or a pair, `classes` not a dict of int labels,
+        `ignore_index` not an int, or `p` not a real number.
+    ValueError
+        If an end of `ambient` is outside [-40, 36], a change is outside [-20, 20] °C, ``low >
+        high``, `classes` has an unknown key, or `p` is outside [0, 1].
+
+    See Also
+    --------
+    tiaug.functional.ambience : the operation with an explicit room and explicit bumps.
+    tiaug.ambience.face_anchors : where the regions are placed.
+
+    Notes
+    -----
+    The room model keeps each surface's heat exchange fixed, so a pixel's share of a change of
+    the air temperature is its distance to the core (37 °C) over the air's: 1 for the wall,
+    about 0.2 for forehead skin at 34 °C in a 22 °C room, about 0.5 for a nose tip at 30 °C, and
+    0.16 for the ocular surface at 34.6 °C, the one sourced slope (Shah & Galor, Clin Optom 2021:
+    ~0.16 °C per °C). It gives the measured ranking without a slope per region: the nose tip,
+    cheeks and ears follow the room far more than the forehead, the inner canthi and the cornea
+    least (Briggs et al., Int J Biometeorol 2017; Tian, Liu & Wargocki, Indoor Air 2022).
+
+    Defaults and their sources (changes of the peak of each bump):
+
+    ===========  ===============  =========================================================
+    region       default (°C)     evidence
+    ===========  ===============  =========================================================
+    room         10 to 35         cool indoor rooms to outdoor shade in summer
+    nose tip     -4 to +4         stress cools it 3-6 °C (Theroude et al., PLOS One 2026, as
+                                  reported); warmer than the forehead after alcohol (Koukiou
+                                  & Anastassopoulos 2012); magnitudes of warming not found
+    periorbital  -1 to +1         warming under startle (Levine et al., Lancet 2001, no
+                                  magnitude), +0.3 to +1 under social touch (Hahn et al.
+                                  2012), -0.6 to -0.9 after face washing (Micheletti et al.
+                                  2022)
+    perinasal    -1 to +1         cheek cooling under startle (Levine et al.), touch as above
+    breathing    -1 to +1         nostril air swings 3.8 °C peak to peak at 18 °C, 0.2 at
+                                  38 °C (Kumar & Joshi, J Breath Res 2023); the skin's swing
+                                  is smaller (not found; bracketed)
+    ===========  ===============  =========================================================
+
+    Every bump is ``delta * (1 - d**2 / r**2)**2`` within its radius (nose tip 0.45 IPD,
+    periorbital 0.45, perinasal 0.25, nostrils 0.2, mouth 0.3): smooth to the first derivative,
+    independent of the labels' outlines, the same in face units at every resolution.
+
+    ``params`` holds the input's ``"scene"`` (ambient, skin), the drawn ``"ambient"`` and
+    change of each region, and the ``"anchors"`` of the regions; replay applies them exactly.
+
+    Examples
+    --------
+    >>> from tiaug import ThermalAmbience
+    >>> from tiaug.datasets import make_face
+    >>> temps, labels = make_face((96, 120), subject=1, rng=0)
+    >>> out = ThermalAmbience(ambient=(30.0, 30.0), nose=3.0)(image=temps, mask=labels, rng=0)
+    >>> bool(out["image"][labels == 0].mean() > temps[labels == 0].mean() + 5)  # a warmer room
+    True
+    >>> bool((out["mask"] == labels).all())
+    True
+    """
+
+    def __init__(self, ambient=(10.0, 35.0), nose=(-4.0, 4.0), periorbital=(-1.0, 1.0),
+                 perinasal=(-1.0, 1.0), breathing=(-1.0, 1.0), classes=None, ignore_index=255,
+                 p=1.0):
+        super().__init__(p)
+        self.ambient = None if ambient is None else check_range(
+            ambient, "ambient", low=MIN_AMBIENT, high=MAX_AMBIENT)
+        self.nose = _check_change(nose, "nose")
+        self.periorbital = _check_change(periorbital, "periorbital")
+        self.perinasal = _check_change(perinasal, "perinasal")
+        self.breathing = _check_change(breathing, "breathing")
+        self.classes = _check_classes(classes)
+        if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+            raise TypeError(f"ignore_index must be an int, got {type(ignore_index).__name__}")
+        self.ignore_index = int(ignore_index)
+
+    def sample(self, image, mask, rng):
+        from .occlusion._scene import _scene_temperatures
+
+        # Drawn whether or not a mask places the regions: the stream does not depend on it.
+        ambient = None if self.ambient is None else float(rng.uniform(*self.ambient))
+        changes = {r: float(rng.uniform(*getattr(self, r))) for r in REGIONS}
+        scene = _scene_temperatures(image, mask, self.ignore_index)
+        anchors = {} if mask is None else _anchors(mask, self.classes)
+        return {"scene": scene, "ambient": ambient, **changes, "anchors": anchors}
+
+    def _check_drawn(self, params):
+        scene = _check_scene(drawn_value(params, "scene"), "params['scene']")
+        ambient = drawn_value(params, "ambient")
+        ambient = None if ambient is None else _check_ambient(ambient, "params['ambient']")
+        changes = {r: check_number(drawn_value(params, r), f"params[{r!r}]",
+                                   low=-MAX_DIFFERENCE, high=MAX_DIFFERENCE) for r in REGIONS}
+        anchors = drawn_value(params, "anchors")
+        if not isinstance(anchors, dict) or not set(anchors) <= set(REGIONS):
+            raise TypeError(f"params['anchors'] must be a dict from regions {REGIONS} to lists "
+                            f"of (row, col, radius), got {anchors!r:.80}")
+        for region, places in anchors.items():
+            if not isinstance(places, (list, tuple)) or not all(
+                    isinstance(p, (list, tuple)) and len(p) == 3 for p in places):
+                raise TypeError(f"params['anchors'][{region!r}] must be a list of (row, col, "
+                                f"radius) triples, got {places!r:.80}")
+        _check_spots(spots_from(anchors, changes), "params['anchors'] (as spots)")
+        return {**params, "scene": scene, "ambient": ambient, **changes, "anchors": anchors}
+
+    def apply(self, params, image, mask, occluded):
+        # Drawn or checked for replay already: straight to the kernel's (k, 4) array.
+        spots = np.array([(r, c, radius, params[region])
+                          for region, places in params["anchors"].items()
+                          for r, c, radius in places], np.float64).reshape(-1, 4)
+        return _ambience(image, occluded, params["scene"], params["ambient"], spots), mask, \
+            occluded
+
+
+def _check_change(value, name):
+    return check_range(value, name, low=-20.0, high=20.0)
