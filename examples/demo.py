@@ -11,7 +11,9 @@ What it does, step by step:
    affords, where the paper's SGD + poly recipe, made for 40k steps, leaves the eyes and
    eyebrows unlearned; ``--recipe paper`` runs that one);
 4. evaluates it on the clean test set and on an occluded copy of it (synthetic hot/cold objects and
-   real-world occluders drawn with a fixed seed), scoring the pixels the occluders leave visible
+   real-world occluders drawn with a fixed seed), scoring the pixels the occluders leave visible:
+   IoU, and the ROI temperature error, per face part how far in °C the mean temperature through
+   the predicted mask lies from the mean through the true mask (on the raw °C test frames)
    -> ``metrics.json``;
 5. draws the occluded test frames, their ground truth and the predictions -> ``predictions.png``.
 
@@ -178,6 +180,11 @@ def plot_predictions(images, labels, occluded, predictions, scores, path):
     plt.close(fig)
 
 
+def _celsius(value, sign=False):
+    """A temperature difference for the summary, or "n/a" where no frame measured one."""
+    return "n/a" if value is None else f"{value:{'+' if sign else ''}.2f} °C"
+
+
 def versions():
     return {
         "python": platform.python_version(),
@@ -220,7 +227,9 @@ def main(argv=None):
     history = train(config, train_set, model)
 
     print("4/5 evaluating on the clean and the occluded test set")
-    # Scored on the visible pixels: under an occluder the label is ignored, as TiAug trains.
+    # Scored on the visible pixels: under an occluder the label is ignored, as TiAug trains. The
+    # same rule holds for the ROI temperatures, which `evaluate` measures on the raw °C frames
+    # (the occluded ones for the occluded set): an occluder's own temperature is never counted.
     occluded_images, occluded_labels, occluded = occlude_test_set(
         test_images, test_labels, seed=args.seed, label_policy="ignore")
     test_sets = {"clean": ThermalFrames(test_images, test_labels),
@@ -260,6 +269,10 @@ def main(argv=None):
               f"without background {r['miou_no_bg']:.3f}")
         print("           per class: " + ", ".join(
             f"{c} {v:.2f}" for c, v in zip(CLASS_NAMES, r["per_class_iou"], strict=True)))
+        nose = r["roi_temperature_error"]["nose"]
+        print(f"           nose ROI temperature: {_celsius(nose['mae'])} mean absolute error, "
+              f"{_celsius(nose['bias'], sign=True)} bias ({nose['frames']} frames, "
+              f"{nose['missed']} missed)")
     print(f"  ({args.iterations} steps of a small UNet on synthetic faces; the paper trains 40k "
           "steps on real ones at 256x320. More: --iterations, --width, --size, --device cuda)")
     return metrics

@@ -42,7 +42,9 @@ Run::
     python examples/train.py --synthetic 64 --iterations 600 --out runs/unet --resume
 
 Outputs in ``--out``: ``checkpoint.pt`` (model, loss, optimiser, schedule, step), ``history.json``
-(losses per logged step) and ``metrics.json`` (per-class IoU, mIoU with and without background).
+(losses per logged step) and ``metrics.json`` (per-class IoU, mIoU with and without background,
+and the ROI temperature error: per face class, how far in °C the mean temperature through the
+predicted mask lies from the mean through the true one).
 From Python (with examples/ on ``sys.path``)::
 
     from train import TrainConfig, train, evaluate
@@ -66,7 +68,13 @@ from tqdm.auto import tqdm
 from samcl_loss import RMILoss, SAMCLLoss
 
 from data import PIPELINES, ThermalFrames, synthetic_split
-from metrics import confusion_matrix, iou_from_confusion
+from metrics import (
+    CLASS_NAMES,
+    confusion_matrix,
+    iou_from_confusion,
+    roi_error,
+    roi_temperatures,
+)
 from models import MODELS, build_model
 
 
@@ -399,17 +407,40 @@ def predict(model, x, device="cpu"):
 
 
 def evaluate(model, dataset, num_classes=6, device="cpu", batch_size=8, ignore_index=255):
-    """Per-class IoU and mIoU (with and without background) of `model` on `dataset`.
+    """Per-class IoU and mIoU (with and without background) of `model` on `dataset`, and the ROI
+    temperature error where the dataset holds the raw temperatures of its frames.
+
+    The ROI temperature error (:func:`metrics.roi_error`, face classes only) compares the mean °C
+    through each predicted mask with the mean through the true mask, on the pixels IoU scores
+    (labels `ignore_index` left out). It needs the frames' raw °C, so it is measured on a
+    :class:`ThermalFrames` without a transform (an augmented frame is not its stored one).
 
     Returns
     -------
     dict
-        ``per_class_iou`` (list), ``miou`` and ``miou_no_bg`` (floats in [0, 1]).
+        ``per_class_iou`` (list), ``miou`` and ``miou_no_bg`` (floats in [0, 1]); with raw
+        temperatures also ``roi_temperature_error``: ``{class name: {"mae", "bias", "frames",
+        "missed"}}`` in °C.
     """
+    raw = isinstance(dataset, ThermalFrames) and dataset.transform is None
     cm = torch.zeros(num_classes, num_classes, dtype=torch.int64)
-    for x, y in DataLoader(dataset, batch_size=batch_size):
-        cm += confusion_matrix(predict(model, x, device), y, num_classes, ignore_index)
-    return iou_from_confusion(cm)
+    measured = []
+    # No shuffling: batch b holds frames b * batch_size onwards, whose raw °C are read alongside.
+    for b, (x, y) in enumerate(DataLoader(dataset, batch_size=batch_size)):
+        pred = predict(model, x, device)
+        cm += confusion_matrix(pred, y, num_classes, ignore_index)
+        if raw:
+            start = b * batch_size
+            temps = np.stack([dataset.raw(i)[0] for i in range(start, start + len(y))])
+            target = y.numpy()
+            measured.append(roi_temperatures(pred.numpy(), target, temps, num_classes,
+                                             ignore=target == ignore_index))
+    scores = iou_from_confusion(cm)
+    if measured:
+        names = CLASS_NAMES if num_classes == len(CLASS_NAMES) else range(num_classes)
+        scores["roi_temperature_error"] = roi_error(np.concatenate(measured)[:, 1:],
+                                                    list(names)[1:])
+    return scores
 
 
 def parse_args(argv=None):
@@ -492,6 +523,10 @@ def main(argv=None):
         summary["val"] = evaluate(model, val_set, config.num_classes, config.device)
         print(f"val mIoU {summary['val']['miou']:.3f} "
               f"(without background {summary['val']['miou_no_bg']:.3f})")
+        nose = summary["val"].get("roi_temperature_error", {}).get("nose")
+        if nose and nose["frames"]:
+            print(f"val nose ROI temperature: mean absolute error {nose['mae']:.2f} °C, "
+                  f"bias {nose['bias']:+.2f} °C over {nose['frames']} frames")
     (args.out / "metrics.json").write_text(json.dumps(summary, indent=1))
     print(f"checkpoint, history and metrics in {args.out}/")
     return summary

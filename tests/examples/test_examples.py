@@ -198,17 +198,27 @@ def test_demo_reduced_run(tmp_path):
     proc = run([sys.executable, "examples/demo.py", "--out", str(out), "--iterations", "3",
                 "--size", *map(str, SIZE), "--train-frames", "8", "--test-frames", "5",
                 "--batch-size", "4"])
-    result = json.loads((out / "metrics.json").read_text())
+    text = (out / "metrics.json").read_text()
+    assert "NaN" not in text  # strict JSON: an empty mask is null
+    result = json.loads(text)
     for name in ("clean", "occluded"):
-        assert set(result[name]) == {"per_class_iou", "miou", "miou_no_bg"}
+        assert set(result[name]) == {"per_class_iou", "miou", "miou_no_bg",
+                                     "roi_temperature_error"}
         assert len(result[name]["per_class_iou"]) == 6
         assert 0.0 <= result[name]["miou"] <= 1.0
+        roi = result[name]["roi_temperature_error"]
+        assert list(roi) == list(metrics.CLASS_NAMES[1:])  # the face classes
+        for errors in roi.values():
+            assert set(errors) == {"mae", "bias", "frames", "missed"}
+            assert errors["frames"] + errors["missed"] <= 5
+            assert (errors["mae"] is None) == (errors["frames"] == 0)
     assert result["class_names"][0] == "background"
     assert result["config"]["iterations"] == 3 and result["config"]["samcl_weight"] == 0.5
     assert {"torch", "tiaug", "samcl_loss"} <= set(result["versions"])
     for png in ("augmented.png", "predictions.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "mIoU" in proc.stdout and str(out / "metrics.json") in proc.stdout
+    assert proc.stdout.count("nose ROI temperature:") == 2  # clean and occluded
 
 
 def test_train_cli_on_a_folder_with_resume(tmp_path):
@@ -218,7 +228,7 @@ def test_train_cli_on_a_folder_with_resume(tmp_path):
     common = ["--data", str(train_dir), "--val", str(val_dir), "--size", *map(str, SIZE),
               "--batch-size", "2", "--width", "4", "--balance", "--out", str(out)]
     first = train.main([*common, "--iterations", "2"])
-    assert set(first["val"]) == {"per_class_iou", "miou", "miou_no_bg"}
+    assert set(first["val"]) == {"per_class_iou", "miou", "miou_no_bg", "roi_temperature_error"}
     assert len(first["config"]["pos_weight"]) == 6 and first["config"]["pos_weight"][0] == 1.0
     assert torch.load(out / "checkpoint.pt")["step"] == 2
 
@@ -227,6 +237,26 @@ def test_train_cli_on_a_folder_with_resume(tmp_path):
     assert state["step"] == 3
     assert [h["step"] for h in json.loads((out / "history.json").read_text())] == [2, 3]
     assert resumed["config"]["resume"] is True
+
+
+def test_evaluate_measures_roi_temperatures_on_raw_frames_only():
+    images, labels, _ = synthetic_faces(5, SIZE, rng=0)
+    labels[:, :4] = 255  # ignored rows: in neither mask
+    torch.manual_seed(0)
+    model = build_model("unet", width=4)
+    scores = train.evaluate(model, data.ThermalFrames(images, labels), batch_size=2)
+    roi = scores["roi_temperature_error"]
+    assert list(roi) == list(metrics.CLASS_NAMES[1:])
+    # Whole-set summary = the metrics on all frames at once (batches of 2 stitched in order).
+    preds = np.stack([train.predict(model, x[None])[0].numpy()
+                      for x, _ in data.ThermalFrames(images, labels)])
+    expected = metrics.roi_error(
+        metrics.roi_temperatures(preds, labels, images, 6, ignore=labels == 255)[:, 1:],
+        metrics.CLASS_NAMES[1:])
+    assert roi == expected
+    # An augmented set's frames are not its stored ones: no ROI temperatures there.
+    augmented = data.ThermalFrames(images, labels, transform=data.geometric_pipeline(SIZE))
+    assert "roi_temperature_error" not in train.evaluate(model, augmented)
 
 
 def test_balanced_pos_weight_by_hand():
