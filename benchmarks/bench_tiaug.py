@@ -7,7 +7,8 @@ the ratios; and the verdict on the speed goal: the preset at its defaults (its o
 families, ``RandomOccluders``) within 4 ms per frame and at least 1.5x faster than the closest
 albumentations pipeline. Then the families alone, the preset with the paper's occluders
 (``ThermalOcclusion``) in their place, and both pipelines without occluders, with the time the
-1.5x goal leaves the preset against what its occluders alone take. Also prints the time of
+1.5x goal leaves the preset against what its occluders alone take, and ``ThermalAmbience`` at
+p=1 against its goal (0.3 ms per frame) and the frame + labels copy. Also prints the time of
 ``import tiaug`` and of the first (compiling) and cached calls of each numba kernel, measured
 in fresh processes.
 
@@ -50,6 +51,7 @@ from tiaug import (  # noqa: E402
     RandomOccluders,
     RandomScale,
     Rotate,
+    ThermalAmbience,
     ThermalOcclusion,
     TiAug,
 )
@@ -236,10 +238,13 @@ numba_import = time.perf_counter() - t
 t = time.perf_counter()
 numba.njit(lambda: 0)()  # starts numba's LLVM backend, paid once by the first kernel call
 backend = time.perf_counter() - t
-from tiaug import RandomOccluders, ThermalOcclusion
+from tiaug import RandomOccluders, ThermalAmbience, ThermalOcclusion
 from tiaug.functional import add_noise, gaussian_blur, rotate
 image = np.full((512, 640), 30.0, np.float32)
 labels = np.zeros((512, 640), np.uint8)
+face = labels.copy()
+face[200:210, 250:280] = face[200:210, 360:390] = 3  # two eyes and a nose place the regions
+face[230:300, 310:330] = 5
 calls = {
     "noise (add_bounded_noise)": lambda: add_noise(image, 0.1, rng=0),
     "blur (gaussian_blur)": lambda: gaussian_blur(image, 1.1),
@@ -247,6 +252,7 @@ calls = {
     "occlusion (rasterise, paint)": lambda: ThermalOcclusion()(image=image, mask=labels, rng=0),
     "occluder families (shade, composite)":
         lambda: RandomOccluders(families=("mask",))(image=image, mask=labels, rng=0),
+    "ambience (moments, room, bumps)": lambda: ThermalAmbience()(image=image, mask=face, rng=0),
 }
 out = {"numba import": (numba_import, numba_import), "backend": (backend, backend)}
 for name, call in calls.items():
@@ -350,6 +356,14 @@ def main():
           f"{bare_alb:.2f} ms/frame, {bare_alb / bare_ours:.1f}x; the 1.5x goal leaves the "
           f"preset {pipe_alb / 1.5:.2f} ms/frame, its occluders alone take about "
           f"{PRESET['p_occlusion'] * alone:.2f} (p_occlusion x the time at p=1)")
+
+    # The room and the body at p=1, with labels (the regions placed) and without (the room only).
+    ambience, ambience_room, copy = time_per_frame(
+        [tiaug_fn(ThermalAmbience()), lambda image, labels: ThermalAmbience()(image=image),
+         lambda image, labels: (image.copy(), labels.copy())], frames, args.repeats, clock)
+    print(f"ThermalAmbience (p=1, with labels): {ambience:.2f} ms/frame (goal <= 0.3 ms: "
+          f"{'PASS' if ambience <= 0.3 else 'FAIL'}), {ambience / copy:.1f}x the frame + labels "
+          f"copy; without labels (the room only) {ambience_room:.2f} ms/frame")
 
     import_s, first, cached = startup_costs()
     print(f"\nimport tiaug (fresh process, median of 5): {import_s * 1e3:.0f} ms")

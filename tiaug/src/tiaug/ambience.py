@@ -18,6 +18,7 @@ Two physical effects, applied to raw °C frames:
 :class:`ThermalAmbience` draws both; :func:`ambience` applies explicit ones.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -59,6 +60,8 @@ _NOSE_LENGTH = 0.7  # nose length (root to base) in IPD: the scale without two l
 _TWO_EYES = 5.0
 # Labels are read on a grid of at most this many points: enough for centroids to a pixel.
 _LABEL_SAMPLE = 1 << 14
+# Labels of `classes` must lie within this span: they index a lookup table that long.
+_MAX_LABEL_SPAN = 1 << 16
 # Below this ambient-to-skin span (°C) the bumps weigh every pixel fully (a uniform frame).
 _MIN_HALF_SPAN = 0.5
 
@@ -260,51 +263,63 @@ def _check_classes(classes, name="classes"):
     for key, value in classes.items():
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name}[{key!r}] must be an int label, got {value!r:.40}")
+    values = [int(v) for v in classes.values()]
+    # The labels are looked up in a table spanning them (see _moments).
+    if values and max(values) - min(values) >= _MAX_LABEL_SPAN:
+        raise ValueError(f"{name} must hold labels less than {_MAX_LABEL_SPAN} apart, got "
+                         f"{min(values)} and {max(values)}")
     return {k: int(v) for k, v in classes.items()}
 
 
 def _moments(mask, labels):
-    """{label: (n, mean (row, col), 2x2 covariance)} of the labels present, on a grid."""
+    """{label: (n, (row, col) mean, (var rr, cov rc, var cc))} of the labels present, read on a
+    grid of at most 2**14 points, and the grid's step."""
     from ._kernels.ambience import label_moments
 
-    step = max(1, int(np.ceil(np.sqrt(mask.size / _LABEL_SAMPLE))))
-    # Labels the mask's dtype cannot hold are absent: compare in int64.
-    values = np.array(labels, np.int64)
-    m = label_moments(mask, values, step, np.empty((len(labels), 6)))
+    step = max(1, int(math.ceil(math.sqrt(mask.size / _LABEL_SAMPLE))))
+    lo = min(labels)
+    lut = np.full(max(labels) - lo + 1, len(labels), np.intp)
+    for k, label in enumerate(labels):
+        lut[label - lo] = k
+    m = label_moments(mask, lut, lo, step, np.empty((len(labels), 6)))
     out = {}
-    for label, (n, sr, sc, srr, src, scc) in zip(labels, m, strict=True):
+    for label, (n, sr, sc, srr, src, scc) in zip(labels, m.tolist(), strict=True):
         if n > 0:
-            mean = np.array([sr, sc]) / n
-            cov = np.array([[srr, src], [src, scc]]) / n - np.outer(mean, mean)
-            out[label] = (n, mean, cov)
+            mr, mc = sr / n, sc / n
+            out[label] = (n, (mr, mc), (srr / n - mr * mr, src / n - mr * mc, scc / n - mc * mc))
     return out, step
 
 
 def _axis(cov):
-    """Unit vector of the principal axis of a 2x2 covariance, and its two variances."""
-    a, b, c = cov[0, 0], cov[0, 1], cov[1, 1]
-    theta = 0.5 * np.arctan2(2.0 * b, a - c)
-    axis = np.array([np.cos(theta), np.sin(theta)])
-    along = float(axis @ cov @ axis)
-    across = float(max(a + c - along, 0.0))
-    return axis, max(along, 0.0), across
+    """Unit vector (row, col) of the principal axis of a covariance (var rr, cov rc, var cc),
+    and the variances along and across it."""
+    a, b, c = cov
+    theta = 0.5 * math.atan2(2.0 * b, a - c)
+    ur, uc = math.cos(theta), math.sin(theta)
+    along = max(ur * ur * a + 2.0 * ur * uc * b + uc * uc * c, 0.0)
+    return (ur, uc), along, max(a + c - along, 0.0)
+
+
+def _spread(cov, direction):
+    """Standard deviation of a covariance along a unit `direction`."""
+    (a, b, c), (ur, uc) = cov, direction
+    return math.sqrt(max(ur * ur * a + 2.0 * ur * uc * b + uc * uc * c, 0.0))
 
 
 def _eyes(mask, label, mean, cov, step):
     """Centres of the two labelled eyes, or None when the label holds one eye (or none)."""
     from ._kernels.ambience import split_moments
 
-    axis, _, _ = _axis(cov)
-    m = split_moments(mask, np.int64(label), step, mean[0], mean[1], axis[0], axis[1],
-                      np.empty((2, 5)))
-    n = m[:, 0]
-    if not (n > 0).all():
+    (ar, ac), _, _ = _axis(cov)
+    m = split_moments(mask, np.int64(label), step, mean[0], mean[1], ar, ac,
+                      np.empty((2, 5))).tolist()
+    if not (m[0][0] > 0 and m[1][0] > 0):
         return None
-    along = m[:, 3] / n
-    spread = np.sqrt(np.maximum(m[:, 4] / n - along * along, 0.0))
-    if along[1] - along[0] < _TWO_EYES * (spread.mean() + 0.5 * step):
+    along = [s[3] / s[0] for s in m]
+    spread = [math.sqrt(max(s[4] / s[0] - p * p, 0.0)) for s, p in zip(m, along, strict=True)]
+    if along[1] - along[0] < _TWO_EYES * (0.5 * (spread[0] + spread[1]) + 0.5 * step):
         return None
-    return tuple(m[s, 1:3] / n[s] for s in (0, 1))
+    return tuple((s[1] / s[0], s[2] / s[0]) for s in m)
 
 
 def _anchors(mask, classes):
@@ -320,46 +335,52 @@ def _anchors(mask, classes):
     if eyes is None and nose is None and mouth is None:
         return {}
 
-    # Scale (one IPD in pixels) and the face's down direction (rows, cols).
+    # Scale (one IPD in pixels) and the face's down direction (row, col).
     below = nose[1] if nose is not None else (mouth[1] if mouth is not None else None)
     if eyes is not None:
-        line = eyes[1] - eyes[0]
-        ipd = float(np.hypot(*line))
-        down = np.array([line[1], -line[0]]) / ipd
-        mid = 0.5 * (eyes[0] + eyes[1])
-        if (below is not None and (below - mid) @ down < 0.0) or (below is None and down[0] < 0):
-            down = -down
+        (r1, c1), (r2, c2) = eyes
+        ipd = math.hypot(r2 - r1, c2 - c1)
+        down = ((c2 - c1) / ipd, -(r2 - r1) / ipd)
+        mid = (0.5 * (r1 + r2), 0.5 * (c1 + c2))
+        flip = (down[0] < 0.0 if below is None else
+                (below[0] - mid[0]) * down[0] + (below[1] - mid[1]) * down[1] < 0.0)
     elif nose is not None:
         down, along, _ = _axis(nose[2])
-        ipd = max(np.sqrt(12.0 * along) / _NOSE_LENGTH, 1.0)
-        toward = mouth[1] - nose[1] if mouth is not None else np.array([1.0, 0.0])
-        if down @ toward < 0.0:
-            down = -down
+        ipd = max(math.sqrt(12.0 * along) / _NOSE_LENGTH, 1.0)
+        toward = ((mouth[1][0] - nose[1][0], mouth[1][1] - nose[1][1]) if mouth is not None
+                  else (1.0, 0.0))
+        flip = down[0] * toward[0] + down[1] * toward[1] < 0.0
     else:
-        down = np.array([1.0, 0.0])
+        down, flip = (1.0, 0.0), False
         # A closed mouth is about 0.8 IPD wide (Farkas: mouth 5.0 cm, IPD 6.3 cm).
-        ipd = max(np.sqrt(12.0 * _axis(mouth[2])[1]) / 0.8, 1.0)
-    right = np.array([-down[1], down[0]])
+        ipd = max(math.sqrt(12.0 * _axis(mouth[2])[1]) / 0.8, 1.0)
+    if flip:
+        down = (-down[0], -down[1])
+    right = (-down[1], down[0])
+
+    def at(point, d=0.0, r=0.0):
+        """`point` moved `d` IPD down and `r` IPD right."""
+        return (point[0] + ipd * (d * down[0] + r * right[0]),
+                point[1] + ipd * (d * down[1] + r * right[1]))
 
     if nose is not None:
-        spread = np.sqrt(max(float(down @ nose[2] @ down), 0.0))
-        tip = nose[1] + spread * down
+        tip = at(nose[1], _spread(nose[2], down) / ipd)
     elif eyes is not None:
-        tip = mid + _EYES_TO_TIP * ipd * down
+        tip = at(mid, _EYES_TO_TIP)
     else:
-        tip = mouth[1] - _TIP_TO_MOUTH * ipd * down
-    mouth_centre = mouth[1] if mouth is not None else tip + _TIP_TO_MOUTH * ipd * down
+        tip = at(mouth[1], -_TIP_TO_MOUTH)
+    mouth_centre = mouth[1] if mouth is not None else at(tip, _TIP_TO_MOUTH)
 
-    def at(point, size):
-        return (float(point[0]), float(point[1]), float(size * ipd))
+    def place(point, region):
+        return (float(point[0]), float(point[1]), float(_RADIUS[region] * ipd))
 
-    anchors = {"nose": [at(tip, _RADIUS["nose"])]}
+    anchors = {"nose": [place(tip, "nose")]}
     if eyes is not None:
-        anchors["periorbital"] = [at(e, _RADIUS["periorbital"]) for e in eyes]
-    anchors["perinasal"] = [at(tip + s * _PERINASAL_OFFSET * ipd * right, _RADIUS["perinasal"])
+        anchors["periorbital"] = [place(e, "periorbital") for e in eyes]
+    anchors["perinasal"] = [place(at(tip, 0.0, s * _PERINASAL_OFFSET), "perinasal")
                             for s in (-1.0, 1.0)]
-    anchors["breathing"] = [at(tip + _NOSTRIL_OFFSET * ipd * down, _RADIUS["nostrils"]),
-                            at(mouth_centre, _RADIUS["mouth"])]
+    anchors["breathing"] = [place(at(tip, _NOSTRIL_OFFSET), "nostrils"),
+                            place(mouth_centre, "mouth")]
     return {r: anchors[r] for r in REGIONS if r in anchors}
 
 
