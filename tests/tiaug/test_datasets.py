@@ -1,8 +1,13 @@
+import functools
+import hashlib
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tiaug import datasets
-from tiaug.datasets import CLASS_NAMES, make_face, subject_split, synthetic_faces
+from tiaug.datasets import CLASS_NAMES, CONDITIONS, make_face, subject_split, synthetic_faces
 
 SHAPE = (256, 320)
 
@@ -106,21 +111,27 @@ def _centroid(labels, value):
     return np.argwhere(labels == value).mean(0)
 
 
+def _nose_and_cheeks(image, labels):
+    """Pixels of the lower fifth of the nose and 5x5 patches of the cheeks beside the nose tip."""
+    (r, c), eye_mid = np.argwhere(labels == 5).T, _centroid(labels, 3)
+    down = _centroid(labels, 2) - eye_mid  # eyes -> mouth: the face's vertical axis
+    down /= np.hypot(*down)
+    along = (r - eye_mid[0]) * down[0] + (c - eye_mid[1]) * down[1]
+    tip = image[r[along > np.percentile(along, 80)], c[along > np.percentile(along, 80)]]
+    # Cheeks: below each eye, level with the nose tip.
+    eyes = np.argwhere(labels == 3)
+    level = np.percentile(along, 90) * down
+    cheeks = []
+    for half in (eyes[:, 1] < eye_mid[1], eyes[:, 1] >= eye_mid[1]):
+        pr, pc = (eyes[half].mean(0) + level).round().astype(int)
+        cheeks.append(image[pr - 2:pr + 3, pc - 2:pc + 3])
+    return tip, np.concatenate(cheeks, axis=None)
+
+
 def test_nose_tip_cooler_than_cheeks(default_frames):
     for image, labels in default_frames:
-        (r, c), eye_mid = np.argwhere(labels == 5).T, _centroid(labels, 3)
-        down = _centroid(labels, 2) - eye_mid  # eyes -> mouth: the face's vertical axis
-        down /= np.hypot(*down)
-        along = (r - eye_mid[0]) * down[0] + (c - eye_mid[1]) * down[1]
-        tip = image[r[along > np.percentile(along, 80)], c[along > np.percentile(along, 80)]]
-        # Cheeks: below each eye, level with the nose tip.
-        eyes = np.argwhere(labels == 3)
-        level = np.percentile(along, 90) * down
-        cheeks = []
-        for half in (eyes[:, 1] < eye_mid[1], eyes[:, 1] >= eye_mid[1]):
-            pr, pc = (eyes[half].mean(0) + level).round().astype(int)
-            cheeks.append(image[pr - 2:pr + 3, pc - 2:pc + 3])
-        assert np.median(tip) < np.median(np.concatenate(cheeks, axis=None)) - 0.5
+        tip, cheeks = _nose_and_cheeks(image, labels)
+        assert np.median(tip) < np.median(cheeks) - 0.5
 
 
 def test_noise_level():
@@ -215,3 +226,234 @@ def test_synthetic_faces_errors(args, kwargs, error, match):
 def test_subject_split_errors(subjects, fractions, error, match):
     with pytest.raises(error, match=match):
         subject_split(subjects, fractions)
+
+
+# --------------------------------------------------------------------------- conditions
+
+# sha256 of lab frames (images, then labels), computed from the frames *before* `condition` was
+# added. They guard the bit-identity of the lab frames: the stored study runs of the benchmarks
+# fingerprint their training and test frames by sha256, so one changed bit (a reordered random
+# draw, a float32 product computed another way) would invalidate every stored run.
+LAB_DIGESTS = {
+    "synthetic_faces(24, (96, 120), subjects=range(6), rng=default_rng(7))":
+        "1421c81e3984726c40df1626acd0e705a9e12e8f8fb418bdfa9c01be63d39ba9",
+    "synthetic_faces(8, (128, 160), subjects=range(4), labelling='anatomical', rng=5)":
+        "39012597d84f65b543c7f712412eb5c4e650f573ee2d140b57985da8cf7efcb5",
+    "make_face((256, 320), rng=3)":
+        "76499c36e47485257b4f4c2f13cfba60adda2a0f05cf5f9c5d8eeb2dc231f94c",
+    "make_face((256, 320), subject=1, labelling='anatomical', rng=9)":
+        "3ef1f8cd67d0e3dba524b66c2e358cf25f222cc526e3ea4e01c16a1307a1bd6b",
+    "make_face((32, 32), subject=11, rng=2)":
+        "0376c00da5b17174aea45c99248a55d718a5fc8e1666f61caaf6ef00ee15c486",
+    "make_face((64, 80), subject=11, rng=2)":
+        "3dc0812582781d65567f110ce5c6e21f7c1771753d94a72492c73238b05e61ea",
+    "make_face((97, 61), subject=11, rng=2)":
+        "6b07eeb7a7e38afb951ccb1e7575c783b2f4eb7825d8728997540d0e8e19ecda",
+    "make_face((240, 180), subject=11, rng=2)":
+        "b187d8d7eda68b29be7ed2e4b26556eb51beac595b80e26397225afda477310e",
+}
+LAB_CALLS = {
+    "synthetic_faces(24, (96, 120), subjects=range(6), rng=default_rng(7))":
+        lambda **kw: synthetic_faces(24, (96, 120), subjects=range(6),
+                                     rng=np.random.default_rng(7), **kw)[:2],
+    "synthetic_faces(8, (128, 160), subjects=range(4), labelling='anatomical', rng=5)":
+        lambda **kw: synthetic_faces(8, (128, 160), subjects=range(4), labelling="anatomical",
+                                     rng=5, **kw)[:2],
+    "make_face((256, 320), rng=3)": lambda **kw: make_face((256, 320), rng=3, **kw),
+    "make_face((256, 320), subject=1, labelling='anatomical', rng=9)":
+        lambda **kw: make_face((256, 320), subject=1, labelling="anatomical", rng=9, **kw),
+    **{f"make_face({shape}, subject=11, rng=2)":
+       functools.partial(make_face, shape, subject=11, rng=2)
+       for shape in [(32, 32), (64, 80), (97, 61), (240, 180)]},
+}
+# Frames small enough for many hypothesis examples, large enough to find the nose tip.
+COND_SHAPE = (128, 160)
+seeds = st.integers(0, 2**32 - 1)
+
+
+def _sha256(images, labels):
+    return hashlib.sha256(np.ascontiguousarray(images).tobytes()
+                          + np.ascontiguousarray(labels).tobytes()).hexdigest()
+
+
+def test_conditions_are_exported():
+    assert CONDITIONS == ("lab", "cold_room", "hot_room", "warm_nose", "cold_nose")
+    assert "CONDITIONS" in datasets.__all__
+
+
+@pytest.mark.parametrize("condition", [None, "lab", {}], ids=["None", "lab", "empty-dict"])
+@pytest.mark.parametrize("call", sorted(LAB_DIGESTS))
+def test_lab_frames_are_bit_identical_to_before_conditions(call, condition):
+    kwargs = {} if condition is None else dict(condition=condition)
+    assert _sha256(*LAB_CALLS[call](**kwargs)) == LAB_DIGESTS[call]
+
+
+def _corners(image, k=4):
+    # The top corners of a face close-up show the wall: background far from head, hair and
+    # shoulders, at the ambient plus the wall's texture and gradient (within about ±1.5 °C).
+    return np.concatenate([image[:k, :k], image[:k, -k:]], axis=None)
+
+
+@given(seed=seeds, subject=st.none() | st.integers(0, 10**6))
+def test_condition_keeps_the_frame_and_its_labels(seed, subject):
+    lab, lab_labels = make_face(COND_SHAPE, subject=subject, rng=seed)
+    custom = {"ambient": (0.0, 5.0), "nose": (-1.0, 1.0)}
+    for condition in [*CONDITIONS, custom]:
+        image, labels = make_face(COND_SHAPE, subject=subject, rng=seed, condition=condition)
+        np.testing.assert_array_equal(labels, lab_labels)
+        assert image.dtype == np.float32 and np.isfinite(image).all()
+        if condition in ("warm_nose", "cold_nose"):
+            # Only the nose tip changes, within the pixel box of its Gaussian's window (0.54 face
+            # units each way, rolled up to 15°, at most 0.32 * min(H, W) pixels per unit: under
+            # 0.22 * min(H, W) pixels, plus rounding and blur); the rest is the lab's, bit for bit.
+            changed = np.argwhere(image != lab)
+            tip = np.unravel_index(np.argmax(np.abs(image - lab)), COND_SHAPE)
+            assert labels[tip] == 5
+            assert np.abs(changed - tip).max() <= 0.22 * min(COND_SHAPE) + 3
+
+
+def test_synthetic_faces_under_a_condition_pair_with_make_face():
+    data = synthetic_faces(3, COND_SHAPE, subjects=[4, 2], rng=1, condition="hot_room")
+    lab = synthetic_faces(3, COND_SHAPE, subjects=[4, 2], rng=1)
+    np.testing.assert_array_equal(data.labels, lab.labels)
+    np.testing.assert_array_equal(data.subjects, lab.subjects)
+    rng = np.random.default_rng(1)
+    for i, s in enumerate([4, 2, 4]):
+        image, labels = make_face(COND_SHAPE, subject=s, rng=rng, condition="hot_room")
+        np.testing.assert_array_equal(data.images[i], image)
+
+
+@pytest.mark.parametrize("condition, room", [
+    ("cold_room", (10.0, 16.0)), ("hot_room", (30.0, 35.0)), ("warm_nose", (18.0, 26.0)),
+    ("cold_nose", (18.0, 26.0)), ({"ambient": (-30.0, -30.0)}, (-30.0, -30.0)),
+    ({"ambient": [0.0, 35.5]}, (0.0, 35.5)),
+])
+@given(seed=seeds)
+def test_background_follows_the_ambient(condition, room, seed):
+    lab, _ = make_face(COND_SHAPE, rng=seed)
+    image, _ = make_face(COND_SHAPE, rng=seed, condition=condition)
+    wall = _corners(image)
+    assert room[0] - 2.0 < wall.min() and wall.max() < room[1] + 2.0
+    # The same wall, shifted as a whole by the new ambient minus the lab's (18-26, mapped
+    # linearly onto the room's range).
+    shift = wall - _corners(lab)
+    assert np.ptp(shift) < 1e-3
+    low, high = sorted([room[0] - 18.0, room[1] - 26.0])
+    assert low - 1e-3 <= shift.mean() <= high + 1e-3
+
+
+def _nose_tip(shape, subject, seed):
+    """(row, col) of the nose tip: where a warm nose changes the lab frame most."""
+    lab, _ = make_face(shape, subject=subject, rng=seed)
+    warm, _ = make_face(shape, subject=subject, rng=seed, condition="warm_nose")
+    return np.unravel_index(np.argmax(warm - lab), shape)
+
+
+# Nose tip minus the cheeks, °C: the condition's nose-tip offset (lab: 1.5-4 below the skin, in a
+# room other than the lab's times (37 - ambient) / 15), times the breathing factor 0.8-1.15.
+NOSE_MINUS_SKIN = {
+    "lab": (-4.0 * 1.15, -1.5 * 0.8),
+    "cold_room": (-4.0 * 1.8 * 1.15, -1.5 * 1.4 * 0.8),
+    "hot_room": (-4.0 * 7 / 15 * 1.15, -1.5 * 2 / 15 * 0.8),
+    "warm_nose": (0.0, 1.5 * 1.15),
+    "cold_nose": (-7.0 * 1.15, -5.0 * 0.8),
+}
+
+
+@given(seed=seeds, subject=st.integers(0, 10**6))
+def test_nose_tip_relative_to_the_skin(seed, subject):
+    tip = _nose_tip(COND_SHAPE, subject, seed)
+    offsets = {}
+    for condition, (low, high) in NOSE_MINUS_SKIN.items():
+        image, labels = make_face(COND_SHAPE, subject=subject, rng=seed, condition=condition)
+        assert labels[tip] == 5
+        r, c = tip
+        _, cheeks = _nose_and_cheeks(image, labels)
+        offsets[condition] = image[r - 1:r + 2, c - 1:c + 2].mean() - np.median(cheeks)
+        # The cheeks' texture and the cooling towards the outline blur the skin by a few tenths;
+        # the mean over 3x3 pixels and the optics take up to about a tenth off a deep cold spot
+        # (measured over 300 frames: up to 1.05 °C less cold in a cold room, never colder).
+        margin = 0.5 + 0.15 * max(-low, 0.0)
+        assert low - 0.5 < offsets[condition] < high + margin, condition
+    assert offsets["warm_nose"] > offsets["lab"] + 2.0
+    assert offsets["cold_nose"] < offsets["lab"] - 2.0
+    assert offsets["cold_room"] < offsets["lab"] < offsets["hot_room"] < 0.5
+
+
+@given(seed=seeds, subject=st.integers(0, 10**6))
+def test_nose_conditions_move_the_tip_by_the_mapped_drop(seed, subject):
+    # Lab drop d in [1.5, 4] at position p: warm_nose gives -1.5 + 1.5 p, so the tip warms by
+    # (3 + p) * breath; cold_nose gives 5 + 2 p, so it cools by (3.5 - 0.5 p) * breath.
+    lab, _ = make_face(COND_SHAPE, subject=subject, rng=seed)
+    warm, _ = make_face(COND_SHAPE, subject=subject, rng=seed, condition="warm_nose")
+    cold, _ = make_face(COND_SHAPE, subject=subject, rng=seed, condition="cold_nose")
+    # (The 3x3 optics blur takes up to a few % off the peak.)
+    assert 3.0 * 0.8 * 0.95 < (warm - lab).max() < 4.0 * 1.15
+    assert 3.0 * 0.8 * 0.95 < (lab - cold).max() < 3.5 * 1.15
+    tip = np.unravel_index(np.argmax(warm - lab), COND_SHAPE)
+    assert np.hypot(*np.subtract(tip, np.unravel_index(np.argmax(lab - cold), COND_SHAPE))) < 2
+
+
+@given(seed=seeds)
+def test_hot_room_lowers_and_cold_room_raises_the_contrast(seed):
+    def contrast(condition):
+        image, labels = make_face(COND_SHAPE, rng=seed, condition=condition)
+        return np.median(image[labels > 0]) - np.median(_corners(image))
+
+    lab = contrast("lab")
+    # The wall moves by the ambient change, the skin by 0.12 °C per °C only.
+    assert contrast("hot_room") < lab - 6.0
+    assert contrast("cold_room") > lab + 6.0
+
+
+def test_custom_condition_matches_the_named_one_and_sets_both_ranges():
+    for name in ("cold_room", "hot_room", "warm_nose", "cold_nose"):
+        custom = {k: list(v) for k, v in datasets._faces.CONDITIONS[name].items()}
+        np.testing.assert_array_equal(make_face(COND_SHAPE, rng=5, condition=custom)[0],
+                                      make_face(COND_SHAPE, rng=5, condition=name)[0])
+    # A fixed 28 °C room and a nose tip exactly 1 °C warmer than the skin (times breathing).
+    condition = {"ambient": (28.0, 28.0), "nose": (1.0, 1.0)}
+    for seed in range(5):
+        image, labels = make_face(COND_SHAPE, subject=seed, rng=seed, condition=condition)
+        assert abs(np.median(_corners(image)) - 28.0) < 2.0
+        r, c = _nose_tip(COND_SHAPE, seed, seed)
+        _, cheeks = _nose_and_cheeks(image, labels)
+        assert 0.8 - 0.5 < image[r - 1:r + 2, c - 1:c + 2].mean() - np.median(cheeks) < 1.15 + 0.5
+
+
+NAMES = "'lab', 'cold_room', 'hot_room', 'warm_nose', 'cold_nose'"
+
+
+@pytest.mark.parametrize(
+    "condition, error, match",
+    [
+        ("arctic", ValueError, f"condition must be one of {NAMES} or a dict with optional keys "
+                               "'ambient' and 'nose', got 'arctic'"),
+        (3, TypeError, f"condition must be None, one of {NAMES} or a dict with optional keys "
+                       "'ambient' and 'nose', got int"),
+        (("cold_room",), TypeError, "condition must be None, one of .* got tuple"),
+        ({"humidity": (0.3, 0.5)}, ValueError,
+         "condition has unknown keys 'humidity'; the accepted keys are 'ambient' and 'nose'"),
+        ({"ambient": 12.0}, TypeError,
+         r"condition\['ambient'\] must be a \(low, high\) pair of numbers in °C, got 12.0"),
+        ({"nose": (1.0, 2.0, 3.0)}, TypeError, r"condition\['nose'\] must be a \(low, high\) pair"),
+        ({"nose": (True, 1.0)}, TypeError, r"condition\['nose'\] must be a \(low, high\) pair"),
+        ({"nose": ("0", "1")}, TypeError, r"condition\['nose'\] must be a \(low, high\) pair"),
+        ({"ambient": (16.0, 10.0)}, ValueError,
+         r"condition\['ambient'\] must be a finite range with low <= high, got \(16.0, 10.0\)"),
+        ({"nose": (float("nan"), 1.0)}, ValueError,
+         r"condition\['nose'\] must be a finite range with low <= high"),
+        ({"nose": (-1.0, float("inf"))}, ValueError,
+         r"condition\['nose'\] must be a finite range with low <= high"),
+        ({"ambient": (30.0, 37.0)}, ValueError,
+         r"condition\['ambient'\] must lie within \[-30, 36\) °C, below the 37 °C body core, "
+         r"got \(30.0, 37.0\)"),
+        ({"ambient": (30.0, 36.0)}, ValueError, r"condition\['ambient'\] must lie within"),
+        ({"ambient": (-40.0, 10.0)}, ValueError, r"condition\['ambient'\] must lie within"),
+    ],
+)
+def test_condition_errors(condition, error, match):
+    with pytest.raises(error, match=match):
+        make_face((64, 64), rng=0, condition=condition)
+    with pytest.raises(error, match=match):
+        synthetic_faces(2, (64, 64), rng=0, condition=condition)

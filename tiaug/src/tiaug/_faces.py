@@ -17,6 +17,27 @@ CLASS_NAMES = ("background", "chin", "mouth", "eyes", "eyebrows", "nose")
 LABELLINGS = ("landmarks", "anatomical")
 _SALT = 0x7E1A_F0CE  # keeps subject identities independent of frame seeds that use the same int
 
+# Ranges the lab draws from: the ambient per frame, the nose-tip drop below the skin per subject.
+LAB_AMBIENT = (18.0, 26.0)
+LAB_NOSE_DROP = (1.5, 4.0)
+# Body core and the lab's reference room: heat losses of exposed skin scale with core - ambient.
+CORE = 37.0
+REFERENCE_AMBIENT = 22.0
+# Named conditions (see tiaug.datasets): ranges in °C of the ambient and of the nose tip relative
+# to the skin (negative = cooler), each replacing the lab's range; "lab" replaces nothing.
+CONDITIONS = {
+    "lab": {},
+    "cold_room": {"ambient": (10.0, 16.0)},
+    "hot_room": {"ambient": (30.0, 35.0)},
+    "warm_nose": {"nose": (0.0, 1.5)},
+    "cold_nose": {"nose": (-7.0, -5.0)},
+}
+
+
+def _remap(x, lab, new):
+    """`x`'s position in the range `lab`, mapped linearly onto the range `new`."""
+    return new[0] + (x - lab[0]) * ((new[1] - new[0]) / (lab[1] - lab[0]))
+
 
 def identity(rng):
     """Draw the traits that stay fixed for one subject (shape, feature layout, skin offsets)."""
@@ -55,11 +76,19 @@ def identity(rng):
     )
 
 
-def frame(rng, ident):
-    """Draw what changes between frames of one subject: pose, expression, ambient, textures."""
+def frame(rng, ident, condition=None):
+    """Draw what changes between frames of one subject: pose, expression, ambient, textures.
+
+    `condition` (a dict with optional ``"ambient"`` and ``"nose"`` ranges, see CONDITIONS) moves
+    the frame to another room or state. The draws are the lab's, in the same order; a condition
+    only maps them onto its ranges, so the frame is the lab frame of the same seed otherwise.
+    """
     u = rng.uniform
-    ambient = u(18.0, 26.0)
-    return dict(
+    ambient = u(*LAB_AMBIENT)
+    room = condition.get("ambient") if condition else None
+    if room is not None:
+        ambient = _remap(ambient, LAB_AMBIENT, room)
+    fr = dict(
         ambient=ambient,
         # Skin follows the room a little, plus a small physiological drift between frames.
         skin=ident["skin"] + 0.12 * (ambient - 22.0) + rng.normal(0.0, 0.1),
@@ -75,6 +104,24 @@ def frame(rng, ident):
         brow_raise=u(-0.02, 0.04),
         breath=u(0.8, 1.15),  # nose-tip cooling varies with the breathing phase
     )
+    if condition:
+        # Only conditions add these keys: without them render keeps the lab's arithmetic exactly.
+        exposure = None
+        if room is not None:
+            # Exposed skin (nose tip; cheeks and jaw turning away towards the outline) loses heat
+            # in proportion to the core-to-air difference: 1 in the lab's reference room.
+            exposure = (CORE - ambient) / (CORE - REFERENCE_AMBIENT)
+            fr["periphery"] = exposure
+            # The tear film's evaporative cooling below the inner canthus scales alike: with the
+            # canthus's half of the skin's drift the ocular surface then follows the room by
+            # ~0.16 °C per °C (Shah & Galor, Clin Optom 2021).
+            fr["cornea_drop"] = ident["cornea_drop"] * exposure
+        nose = condition.get("nose")
+        if nose is not None:  # the subject's nose-tip drop, mapped onto the state's range
+            fr["nose_drop"] = _remap(ident["nose_drop"], LAB_NOSE_DROP, (-nose[1], -nose[0]))
+        elif exposure is not None:
+            fr["nose_drop"] = ident["nose_drop"] * exposure
+    return fr
 
 
 def _outline_halfwidth(v, ident):
@@ -297,7 +344,9 @@ def render(shape, ident, fr, rng, labelling="landmarks"):
     side = np.minimum(ue * ue, 1)
     r4 = np.minimum(radius * radius, 1) ** 2
     face = _texture(rng, head.shape, (8, 8), 0.12) + f32(skin)
-    face += f32(0.4) * _alpha(Vw + 0.6, 4.0) - f32(1.8) * side * side - f32(1.0) * r4 * r4
+    periphery = fr.get("periphery")  # set by a room other than the lab's only
+    cheek, rim = (1.8, 1.0) if periphery is None else (1.8 * periphery, 1.0 * periphery)
+    face += f32(0.4) * _alpha(Vw + 0.6, 4.0) - f32(cheek) * side * side - f32(rim) * r4 * r4
     head += _alpha(radius - 1.0, scale) * (face - head)
 
     # Facial features, painted towards their own temperatures.
@@ -309,7 +358,7 @@ def render(shape, ident, fr, rng, labelling="landmarks"):
         cv.paint(image, centre_pt, 0.45 * ident["eye_w"], 0.6 * ident["eye_h"], canthus - 0.5)
         # The open eye: the ocular surface, cooled by tear evaporation, reads 1-2 °C below the
         # inner canthus (about 34.5-35 °C), a cool spot inside the warm periorbital ring.
-        cv.fill(image, eye, canthus - ident["cornea_drop"], 0.9)
+        cv.fill(image, eye, canthus - fr.get("cornea_drop", ident["cornea_drop"]), 0.9)
         inner = eye[3] + np.array([0.015 * np.sign(-eye[3, 0]), 0.005])
         cv.paint(image, inner, 0.045, 0.035, canthus)
         # The hair of the eyebrows insulates the skin beneath.
@@ -317,7 +366,7 @@ def render(shape, ident, fr, rng, labelling="landmarks"):
             cv.paint(image, p + [0, 0.03], 0.08, 0.035, skin - 0.8, 0.8)
         cv.fill(image, _hull(brow_hull), skin - ident["brow_drop"], 0.8)
     tip, nw = lm["nose_tip"], ident["nose_w"]
-    nose_t = skin - ident["nose_drop"] * fr["breath"]
+    nose_t = skin - fr.get("nose_drop", ident["nose_drop"]) * fr["breath"]
     cv.paint(image, (tip[0], 0.5 * (ident["eye_v"] + tip[1])), 0.07, 0.2, skin - 0.4, 0.7)
     cv.paint(image, tip, 0.16, 0.18, nose_t)
     for side in (-1.0, 1.0):  # warm perinasal creases beside the alae

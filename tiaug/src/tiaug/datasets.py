@@ -56,9 +56,52 @@ nose temperatures; each frame draws the ambient, pose (roll ±15°, yaw ±15°, 
 jitter), expression (mouth opening, smile, blink, brow raise) and the textures. Split train,
 validation and test sets by subject (as the paper does) with :func:`subject_split` or by passing
 disjoint `subjects` to :func:`synthetic_faces`.
+
+*Conditions* (``condition=`` of :func:`make_face` and :func:`synthetic_faces`) render the same
+frames *with the face model* in another room or physiological state, for robustness studies
+(parameters of the physical model, not an augmentation of the lab frames). The random draws are
+the lab's, in the same order; a condition only maps a draw's position in its lab range linearly
+onto its own range. The frame keeps everything else (subject, pose, expression, textures, noise
+and, bit for bit, the labels), so a test set rendered under a condition pairs frame by frame with
+the lab test set of the same seed. ``None`` and ``"lab"`` give the lab frames unchanged.
+
+===============  ===========================  ===================================================
+condition        parameters (°C)              physiology and source
+===============  ===========================  ===================================================
+``"lab"``        ambient 18-26, nose tip      the model above (``condition=None``)
+                 1.5-4 below the skin
+``"cold_room"``  ambient 10-16                room physics below: nose tip and cheeks cool
+                                              fastest, the eyes slowest (Briggs et al., Int J
+                                              Biometeorol 2017)
+``"hot_room"``   ambient 30-35                room physics below: the face stands out less from
+                                              the wall, the nose tip is barely cooler than skin
+``"warm_nose"``  lab ambient, nose tip 0 to   vasodilation at rest or after alcohol: the nose
+                 1.5 *warmer* than the skin   "almost always hotter than the forehead" after
+                                              drinking (Koukiou & Anastassopoulos 2012)
+``"cold_nose"``  lab ambient, nose tip 5-7    nose-tip cooling under social stress, 3-6 °C
+                 below the skin               (Theroude et al., PLOS One 2026,
+                                              doi:10.1371/journal.pone.0338108, from press
+                                              reports), one step beyond the lab's range
+dict             ``{"ambient": (lo, hi),``    custom ranges, either key optional; ``"nose"``:
+                 ``"nose": (lo, hi)}``        nose tip relative to the skin (negative =
+                                              cooler); ambient within [-30, 36)
+===============  ===========================  ===================================================
+
+Room physics, when a condition sets the ambient (the lab keeps the formulas above): the skin
+follows the room by 0.12 °C per °C as within the lab, the eyes (inner corners) by half that, and
+the exposed regions more: the nose-tip drop, the cooling of cheeks and jaw towards the head
+outline and the tear film's cooling of the open eye below the inner corner are heat losses
+proportional to the core-to-air difference, multiplied by ``(37 - ambient) / (37 - 22)`` (a third
+of the lab's in a 32 °C room, 1.8 times in a 10 °C room). The ocular surface thus follows the
+room by about 0.16 °C per °C, as measured by Shah & Galor (Clin Optom 2021). Ears, hair and
+clothing stay at their fractions of the way from ambient to skin. A ``"nose"`` range sets the nose
+tip directly (still times the breathing factor 0.8-1.15), also when the dict sets an
+``"ambient"``.
 """
 
+import math
 import numbers
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -66,13 +109,18 @@ import numpy as np
 from . import _faces
 from ._validation import check_choice, check_rng
 
-__all__ = ["CLASS_NAMES", "NOISE_STD", "FaceDataset", "make_face", "synthetic_faces",
-           "subject_split"]
+__all__ = ["CLASS_NAMES", "CONDITIONS", "NOISE_STD", "FaceDataset", "make_face",
+           "synthetic_faces", "subject_split"]
 
 #: Names of the label values 0 to 5 of the synthetic faces, in order.
 CLASS_NAMES = _faces.CLASS_NAMES
 #: Standard deviation (°C) of the Gaussian sensor noise in every synthetic frame.
 NOISE_STD = _faces.NOISE_STD
+#: Names of the rooms and physiological states that ``condition=`` accepts (see the table above).
+CONDITIONS = tuple(_faces.CONDITIONS)
+_CONDITION_KEYS = ("ambient", "nose")
+# A room must stay below the 37 °C core (the exposed skin's heat loss scales with core - ambient).
+_AMBIENT_LIMITS = (-30.0, 36.0)
 _MIN_SIZE = 32
 
 
@@ -108,13 +156,61 @@ def _check_subject(subject, name="subject"):
     return int(subject)
 
 
+def _check_condition(condition):
+    """The condition as a dict of (low, high) ranges, or None for the lab."""
+    names = ", ".join(repr(c) for c in CONDITIONS)
+    keys = " and ".join(repr(k) for k in _CONDITION_KEYS)
+    if condition is None:
+        return None
+    if isinstance(condition, str):
+        if condition not in CONDITIONS:
+            raise ValueError(
+                f"condition must be one of {names} or a dict with optional keys {keys}, "
+                f"got {condition!r}"
+            )
+        return _faces.CONDITIONS[condition] or None
+    if not isinstance(condition, Mapping):
+        raise TypeError(
+            f"condition must be None, one of {names} or a dict with optional keys {keys}, "
+            f"got {type(condition).__name__}"
+        )
+    unknown = [k for k in condition if k not in _CONDITION_KEYS]
+    if unknown:
+        raise ValueError(
+            f"condition has unknown keys {', '.join(repr(k) for k in unknown)}; the accepted "
+            f"keys are {keys}, each a (low, high) pair in °C"
+        )
+    ranges = {}
+    for key in _CONDITION_KEYS:
+        if key not in condition:
+            continue
+        pair = condition[key]
+        if (not isinstance(pair, (tuple, list)) or len(pair) != 2
+                or not all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+                           for x in pair)):
+            raise TypeError(f"condition[{key!r}] must be a (low, high) pair of numbers in °C, "
+                            f"got {pair!r}")
+        low, high = float(pair[0]), float(pair[1])
+        if not (math.isfinite(low) and math.isfinite(high)) or low > high:
+            raise ValueError(f"condition[{key!r}] must be a finite range with low <= high, "
+                             f"got {tuple(pair)}")
+        if key == "ambient" and not _AMBIENT_LIMITS[0] <= low <= high < _AMBIENT_LIMITS[1]:
+            raise ValueError(
+                f"condition['ambient'] must lie within [{_AMBIENT_LIMITS[0]:g}, "
+                f"{_AMBIENT_LIMITS[1]:g}) °C, below the 37 °C body core, got {tuple(pair)}"
+            )
+        ranges[key] = (low, high)
+    return ranges or None
+
+
 def _identity(subject, rng):
     if subject is None:
         return _faces.identity(rng)
     return _faces.identity(np.random.default_rng([_faces._SALT, subject]))
 
 
-def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None):
+def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None,
+              condition=None):
     """Render one synthetic thermal face frame and its label map.
 
     Parameters
@@ -132,6 +228,14 @@ def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None
         ``"anatomical"``, the features' own outlines (chin = the region under the lower lip).
     rng : None, int or numpy.random.Generator, optional
         Source of the frame's randomness (SPEC 7). The same seed gives the same frame.
+    condition : None, str or dict, optional
+        Room or physiological state, one of :data:`CONDITIONS` (``"lab"``, ``"cold_room"``,
+        ``"hot_room"``, ``"warm_nose"``, ``"cold_nose"``) or a dict with optional keys
+        ``"ambient"`` and ``"nose"``, each a ``(low, high)`` range in °C (``"nose"``: nose tip
+        relative to the skin, negative = cooler; ambient within [-30, 36)). The frame of a seed
+        is the same frame under every condition (subject, pose, expression, textures, noise,
+        identical labels), only in another room or state; None and ``"lab"`` give the lab frame
+        bit for bit. See :mod:`tiaug.datasets` for the physics and sources.
 
     Returns
     -------
@@ -144,9 +248,12 @@ def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None
     Raises
     ------
     TypeError
-        If `shape` is not a pair of ints, `subject` is not an int or `rng` is of the wrong type.
+        If `shape` is not a pair of ints, `subject` is not an int, `rng` is of the wrong type or
+        `condition` is neither a name nor a dict of (low, high) pairs of numbers.
     ValueError
-        If `shape` is smaller than 32x32 or `subject` is negative.
+        If `shape` is smaller than 32x32, `subject` is negative or `condition` is an unknown
+        name, has an unknown key, a range with low > high or non-finite bounds, or an ambient
+        outside [-30, 36).
 
     See Also
     --------
@@ -167,17 +274,31 @@ def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None
     ['background', 'chin', 'eyebrows', 'eyes', 'mouth', 'nose']
     >>> bool(image[labels == 0].mean() < image[labels == 1].mean())  # the room is cooler
     True
+
+    The same frame after a drink (a warm nose) and in a hot room, with the same labels:
+
+    >>> warm, warm_labels = make_face((256, 320), subject=3, rng=0, condition="warm_nose")
+    >>> bool((warm_labels == labels).all())
+    True
+    >>> nose = labels == 5
+    >>> bool(warm[nose].mean() > image[nose].mean() + 1.0)  # the nose tip is warmer than in the lab
+    True
+    >>> hot, _ = make_face((256, 320), subject=3, rng=0, condition="hot_room")
+    >>> bool(hot[labels == 0].mean() > 29.0)
+    True
     """
     shape = _check_shape(shape)
     if subject is not None:
         subject = _check_subject(subject)
+    condition = _check_condition(condition)
     rng = check_rng(rng)
     ident = _identity(subject, rng)
     labelling = check_choice(labelling, "labelling", _faces.LABELLINGS)
-    return _faces.render(shape, ident, _faces.frame(rng, ident), rng, labelling)
+    return _faces.render(shape, ident, _faces.frame(rng, ident, condition), rng, labelling)
 
 
-def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks", rng=None):
+def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks", rng=None,
+                    condition=None):
     """Render `n` frames of synthetic thermal faces with labels and subject ids.
 
     Parameters
@@ -195,6 +316,14 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
         ``"anatomical"``, the features' own outlines (chin = the region under the lower lip).
     rng : None, int or numpy.random.Generator, optional
         Source of the per-frame randomness (SPEC 7). The same seed gives the same frames.
+    condition : None, str or dict, optional
+        Room or physiological state of every frame, one of :data:`CONDITIONS` (``"lab"``,
+        ``"cold_room"``, ``"hot_room"``, ``"warm_nose"``, ``"cold_nose"``) or a dict with
+        optional keys ``"ambient"`` and ``"nose"``, each a ``(low, high)`` range in °C (see
+        :func:`make_face`). Frame ``i`` is the lab's frame ``i`` of the same seed (subject,
+        pose, expression, textures, noise, identical labels) in that room or state, so a test set
+        under a condition pairs frame by frame with the lab test set. None and ``"lab"`` give the
+        lab frames bit for bit.
 
     Returns
     -------
@@ -205,9 +334,11 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
     Raises
     ------
     TypeError
-        If `n` is not an int, `subjects` is not a sequence of ints, or `shape` / `rng` is invalid.
+        If `n` is not an int, `subjects` is not a sequence of ints, or `shape` / `rng` /
+        `condition` is invalid.
     ValueError
-        If `n` < 1, `subjects` is empty or holds a negative id, or `shape` is smaller than 32x32.
+        If `n` < 1, `subjects` is empty or holds a negative id, `shape` is smaller than 32x32,
+        or `condition` is an unknown name or holds an unknown key or an invalid range.
 
     See Also
     --------
@@ -224,6 +355,15 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
     >>> train.images.shape, train.labels.shape, train.subjects.tolist()
     ((8, 64, 80), (8, 64, 80), [0, 1, 2, 3, 0, 1, 2, 3])
     >>> images, labels, subject_ids = val  # a plain tuple too
+
+    A test set in a cold room, paired frame by frame with the lab test set of the same seed:
+
+    >>> test = synthetic_faces(4, (64, 80), subjects=[100, 101], rng=2)
+    >>> cold = synthetic_faces(4, (64, 80), subjects=[100, 101], rng=2, condition="cold_room")
+    >>> bool((cold.labels == test.labels).all())
+    True
+    >>> (test.images - cold.images)[:, 0, 0].round(1)  # the wall: 8-10 °C colder, frame by frame
+    array([8.5, 9.1, 8.4, 9.6], dtype=float32)
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"n must be an int number of frames, got {type(n).__name__}")
@@ -231,6 +371,7 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
         raise ValueError(f"n must be at least 1, got {n}")
     shape = _check_shape(shape)
     labelling = check_choice(labelling, "labelling", _faces.LABELLINGS)
+    condition = _check_condition(condition)
     if subjects is None:
         ids = list(range(n))
     else:
@@ -249,8 +390,8 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
     identities = {s: _identity(s, None) for s in set(ids)}
     for i, s in enumerate(subject_ids.tolist()):
         ident = identities[s]
-        images[i], labels[i] = _faces.render(shape, ident, _faces.frame(rng, ident), rng,
-                                             labelling)
+        images[i], labels[i] = _faces.render(shape, ident, _faces.frame(rng, ident, condition),
+                                             rng, labelling)
     return FaceDataset(images, labels, subject_ids)
 
 
