@@ -151,17 +151,21 @@ class Split:
     subjects: np.ndarray
 
 
-def synthetic_splits(cfg):
-    """Synthetic faces (tiaug.datasets) for train / validation / test, subjects disjoint."""
+def synthetic_splits(cfg, condition=None):
+    """Synthetic faces (tiaug.datasets) for train / validation / test, subjects disjoint.
+
+    `condition` renders the test frames in another room or state (``tiaug.datasets``): the same
+    frames as without it, frame by frame; training and validation frames stay in the lab.
+    """
     from tiaug.datasets import synthetic_faces
 
     rng = np.random.default_rng(DATA_SEED)
     start, out = 0, []
-    for n_subj, per in ((cfg.train_subjects, cfg.frames_per_subject),
-                        (cfg.val_subjects, cfg.test_frames_per_subject),
-                        (cfg.test_subjects, cfg.test_frames_per_subject)):
+    for n_subj, per, cond in ((cfg.train_subjects, cfg.frames_per_subject, None),
+                              (cfg.val_subjects, cfg.test_frames_per_subject, None),
+                              (cfg.test_subjects, cfg.test_frames_per_subject, condition)):
         data = synthetic_faces(n_subj * per, cfg.size, subjects=range(start, start + n_subj),
-                               rng=rng)
+                               rng=rng, condition=cond)
         out.append(Split(data.images, data.labels, data.subjects))
         start += n_subj
     return tuple(out)

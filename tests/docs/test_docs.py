@@ -50,8 +50,10 @@ def _api_names(api_text, module):
 def test_api_reference_lists_every_public_name(module):
     mod = pytest.importorskip(module)
     public = set(getattr(mod, "__all__", ()))
-    # Submodules of tiaug have their own sections; the package's __all__ lists them too.
-    public -= set(pytest.importorskip("tiaug")._SUBMODULES)
+    # Submodules of tiaug have their own sections; the package's __all__ lists them too (and a
+    # submodule may share its name with a function, as tiaug.functional.ambience does).
+    if module == "tiaug":
+        public -= set(mod._SUBMODULES)
     assert public, f"{module} has no __all__ to document"
     listed = _api_names((DOCS / "api.rst").read_text(encoding="utf-8"), module)
     assert public - listed == set(), f"docs/api.rst misses public names of {module}"

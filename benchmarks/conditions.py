@@ -1,0 +1,301 @@
+"""Rooms and states study: does ThermalAmbience make a segmenter robust to faces in other rooms
+and physiological states, and keep it from keying on the temperatures users measure?
+
+The training faces are the lab's (:mod:`tiaug.datasets`: rooms of 18-26 °C, every nose tip
+1.5-4 °C below the skin). The test faces are the same test frames rendered by the *face model*
+in another condition (``synthetic_faces(..., condition=c)``: the same subjects, poses and
+noise, another room or state), never by the transform under test:
+
+- ``cold_room`` (10-16 °C) and ``hot_room`` (30-35 °C): the skin and its exposed regions follow
+  the room,
+- ``warm_nose`` (the tip 0-1.5 °C warmer than the skin) and ``cold_nose`` (5-7 °C cooler).
+
+Look-alike conditions form a group (``GROUPS``): a hot room and a warm nose both take away the
+nose's being the face's cold spot, a cold room and a cold nose both deepen it. Each group is
+held out in turn: its leave-one-out model draws ``ThermalAmbience`` without anything of the
+group (rooms no warmer, or no colder, than the lab; nose changes of the other sign only). The
+other models: flips only (the baseline), ``TiAug()`` as it is (no room or body), and
+``TiAug()`` after ``ThermalAmbience`` with everything drawn (``AMBIENCE``). Every model is also
+tested on the occluder families of the transfer study, so that the occluders' transfer of the
+ambience models can be compared with ``TiAug()``'s.
+
+Per condition c and model m, on the test faces in condition c::
+
+    gap_closed  = (m_c - base_c) / (base_clean - base_c)
+    clean_delta = m_clean - base_clean                    (mIoU points, clean test set)
+
+with mIoU including the background, as the transfer study, with a paired t-test and bootstrap;
+and the *ROI temperature error* (``examples/metrics.py``): per class, the mean temperature
+measured through the predicted mask against the true mask, mean absolute over frames and its
+signed mean, on the raw °C of the condition's frames. Every run also yields its N/2 schedule
+branched off before the decay (``"half_schedule"``), the convergence check.
+
+Results go into ``OUT/validation.json["conditions"]`` and ``OUT/conditions_table.rst``; every
+finished run is kept in ``OUT/conditions_runs/`` and reused when the study is started again.
+
+Run::
+
+    python benchmarks/conditions.py    # CPU: 5 models x 3 seeds x 4800 iterations, ~1.5-3 hours
+    python benchmarks/conditions.py --tiny --out /tmp/conditions     # a smoke run (seconds)
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "examples"))
+sys.path.insert(0, str(HERE))
+
+import transfer as T  # noqa: E402
+import validation as V  # noqa: E402
+
+# Conditions of the face model, in look-alike groups; each group is held out in turn.
+GROUPS = {"cold": ("cold_room", "cold_nose"), "warm": ("hot_room", "warm_nose")}
+BASE = "flips"
+TIAUG = "tiaug"
+AMBIENCE = "ambience"
+# The share of frames ThermalAmbience re-renders in the ambience models.
+P_AMBIENCE = 0.5
+# What each leave-one-out model's ThermalAmbience leaves out: rooms no colder (warmer) than
+# the lab's 18 (26) °C and nose changes of one sign.
+HELD_OUT = {"cold": dict(ambient=(18.0, 35.0), nose=(0.0, 4.0)),
+            "warm": dict(ambient=(10.0, 26.0), nose=(-4.0, 0.0))}
+SEEDS = {"tiny": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2, 3, 4)}
+ITERATIONS = {"cpu": 4800}
+# Classes whose ROI temperature is reported (the nose is the one the conditions move most).
+ROI_CLASSES = ("chin", "mouth", "eyes", "eyebrows", "nose")
+ROI = "roi/"
+
+
+def conditions():
+    """Every test condition, group by group."""
+    return [c for group in GROUPS.values() for c in group]
+
+
+def models():
+    """Every model of the study."""
+    return (BASE, TIAUG, AMBIENCE, *(f"no_{g}" for g in GROUPS))
+
+
+def pipeline(model, size):
+    """Training augmentation of `model`."""
+    import tiaug
+
+    if model == BASE:
+        return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
+    if model == TIAUG:
+        return tiaug.TiAug(size=size)
+    kwargs = {} if model == AMBIENCE else HELD_OUT[model[len("no_"):]]
+    return tiaug.Compose([tiaug.ThermalAmbience(**kwargs, p=P_AMBIENCE), tiaug.TiAug(size=size)])
+
+
+def held_out_by(condition):
+    """The leave-one-out model that never drew `condition`'s group."""
+    return next(f"no_{g}" for g, members in GROUPS.items() if condition in members)
+
+
+def test_sets(cfg, test):
+    """The clean test set, each condition's, and the transfer study's occluded ones:
+    {name: (images, labels, occluded)}."""
+    sets = T.test_sets(test)
+    nothing = np.zeros(test.images.shape, bool)
+    for condition in conditions():
+        _, _, frames = V.synthetic_splits(cfg, condition=condition)
+        assert np.array_equal(frames.labels, test.labels)  # the same frames in another room
+        sets[condition] = (frames.images, frames.labels, nothing)
+    return sets
+
+
+def _one_run(model, seed):
+    """Train one model with its N/2 schedule branched off and score both: per-frame confusions
+    and ROI temperatures of every test set (the N/2 model's under ``half:<set>``)."""
+    cfg, train_split, sets = V._WORKER["cfg"], V._WORKER["train"], V._WORKER["sets"]
+    (net, history, seconds), (half_net, half_seconds) = V.train_with_half_schedule(
+        cfg, "tiaug", seed, train_split, transform=pipeline(model, cfg.size))
+    half, full = V.checkpoints(cfg)
+    run = {"model": model, "seed": seed, "iterations": full, "train_seconds": seconds,
+           "final_loss": history[-1] if history else None,
+           "half_schedule": {"iterations": half, "branched_at": V.branch_step(half),
+                             "train_seconds": half_seconds}}
+    run, confusions, roi = score(run, net, sets, cfg.device)
+    half_run, half_confusions, half_roi = score({}, half_net, sets, cfg.device)
+    run["half_schedule"]["results"] = half_run["results"]
+    confusions.update({f"{T.HALF}{k}": v for k, v in half_confusions.items()})
+    roi.update({f"{ROI}{T.HALF}{k[len(ROI):]}": v for k, v in half_roi.items()})
+    return run, confusions, roi
+
+
+def score(run, model, sets, device):
+    """Score `model` on every set: mIoU on visible pixels (confusions) and the ROI temperatures
+    through predicted and true masks (``metrics.roi_temperatures``, stored as ``roi/<set>``)."""
+    from metrics import roi_error, roi_temperatures
+
+    run, confusions, roi = {**run, "results": {}}, {}, {}
+    for name, (images, labels, occluded) in sets.items():
+        pred = V.predict_all(model, images, device)
+        confusions[name] = V.frame_confusions(pred, labels, occluded)
+        measured = roi_temperatures(pred, labels, images, V.NUM_CLASSES, ignore=occluded)
+        roi[ROI + name] = measured.astype(np.float32)
+        run["results"][name] = {**V.scores(confusions[name].sum(0)),
+                                "roi_temperature_error": roi_error(measured[:, 1:],
+                                                                   list(ROI_CLASSES))}
+    return run, confusions, roi
+
+
+def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
+    """Every (model, seed) run, loaded from ``OUT/conditions_runs`` or trained and saved."""
+    jobs = {V.run_key(m, s): (m, s) for s in cfg.seeds for m in models()}
+    prints = {m: _fingerprint(cfg, m, train_split, sets) for m in models()}
+    return T.run_all(cfg, Path(out_dir) / "conditions_runs", jobs,
+                     {key: prints[m] for key, (m, _) in jobs.items()}, _one_run, train_split,
+                     sets, fresh, progress)
+
+
+def _fingerprint(cfg, model, train_split, sets):
+    d = V._fingerprint(cfg, "tiaug", train_split, sets)
+    d["augmentation"] = repr(pipeline(model, cfg.size))
+    return d
+
+
+def roi_summary(done, model, test_set, seeds):
+    """ROI temperature error of the nose, {"mae", "bias"} mean over seeds (°C), and per seed."""
+    from metrics import roi_error
+
+    nose = V.NUM_CLASSES - 1
+    per_seed = [roi_error(done[V.run_key(model, s)][2][ROI + test_set][:, nose:nose + 1],
+                          ["nose"])["nose"] for s in seeds]
+    out = {}
+    for key in ("mae", "bias"):
+        values = [r[key] for r in per_seed if r[key] is not None]
+        out[key] = float(np.mean(values)) if values else None
+        out[f"{key}_per_seed"] = [r[key] for r in per_seed]
+    return out
+
+
+def compare(cfg, done, n_boot):
+    """{condition: {model: {"gap_closed", "clean_delta", tests, "nose_roi", "half_schedule"}}}
+    and the same for the occluder families of the transfer study."""
+    rng = np.random.default_rng(V.DATA_SEED)
+    cms = {(m, name): np.stack([done[V.run_key(m, s)][1][name] for s in cfg.seeds])
+           for m in models() for name in done[V.run_key(m, cfg.seeds[0])][1]}
+    half, _ = V.checkpoints(cfg)
+    out = {}
+    names = conditions() + [T.family_key(f, h) for _, f, h in T.families()]
+    for name in names:
+        out[name] = {"condition": name in conditions(),
+                     "held_out_by": held_out_by(name) if name in conditions() else None}
+        for m in models()[1:]:
+            entry = T._compare_family(cms, m, name, "", n_boot, rng)
+            entry["half_schedule"] = {"iterations": half,
+                                      **T._compare_family(cms, m, name, T.HALF, n_boot, rng)}
+            entry["nose_roi"] = roi_summary(done, m, name, cfg.seeds)
+            entry["half_schedule"]["nose_roi"] = roi_summary(done, m, T.HALF + name, cfg.seeds)
+            out[name][m] = entry
+        out[name]["base_nose_roi"] = roi_summary(done, BASE, name, cfg.seeds)
+    return out
+
+
+def convergence(cfg, done):
+    """Clean mIoU of each model after N/2 and N iterations, mean over seeds."""
+    half, full = V.checkpoints(cfg)
+    out = {}
+    for m in models():
+        runs = [done[V.run_key(m, s)][1] for s in cfg.seeds]
+        m_half, m_full = (100 * float(np.mean([V.mean_iou(r[key].sum(0)) for r in runs]))
+                          for key in (T.HALF + "clean", "clean"))
+        out[m] = {"iterations": [half, full], "clean_miou": [m_half, m_full]}
+    return out
+
+
+def _pct(x):
+    return "–" if V._missing(x) else f"{100 * x:.0f} %"
+
+
+def _roi(r):
+    return "–" if r["mae"] is None else f"{r['mae']:.2f} ({r['bias']:+.2f})"
+
+
+def format_rst(result):
+    """The per-condition table, the occluder families' table and the convergence table."""
+    cfg, comparison = result["config"], result["conditions"]
+    half = next(iter(comparison.values()))[AMBIENCE]["half_schedule"]["iterations"]
+    header = ["condition", "base", "held out (model)", "gap closed", "clean change",
+              "p (t / bootstrap)", f"gap closed after {half}", "TiAug() + ambience",
+              "TiAug()", "nose ROI error °C: base", "held out", "TiAug() + ambience",
+              "TiAug()"]
+    rows = []
+    for name in conditions():
+        r = comparison[name]
+        loo, amb, ti = r[r["held_out_by"]], r[AMBIENCE], r[TIAUG]
+        rows.append([name, f"{loo['miou']['base']:.1f}", r["held_out_by"],
+                     _pct(loo["gap_closed"]), f"{loo['clean_delta']:+.2f}",
+                     f"{V._p(loo['t_test_p'])} / {V._p(loo['bootstrap_p'])}",
+                     _pct(loo["half_schedule"]["gap_closed"]), _pct(amb["gap_closed"]),
+                     _pct(ti["gap_closed"]), _roi(r["base_nose_roi"]), _roi(loo["nose_roi"]),
+                     _roi(amb["nose_roi"]), _roi(ti["nose_roi"])])
+    first = comparison[conditions()[0]]
+    note = (f"; base: flips only, clean mIoU {first[TIAUG]['miou']['base_clean']:.1f}. "
+            f"\"held out\": the model whose ThermalAmbience drew nothing of the condition's "
+            f"group; clean change of TiAug() + ambience {first[AMBIENCE]['clean_delta']:+.2f}, "
+            f"of TiAug() {first[TIAUG]['clean_delta']:+.2f}. Nose ROI error: mean absolute "
+            f"difference (signed mean) of the nose temperature measured through the predicted "
+            f"and the true mask.")
+    lines = [T.table_rst("conditions.py", cfg, note, "Rooms and states", header, rows)]
+    rows = []
+    for name, r in comparison.items():
+        if not r["condition"]:
+            ti, amb = r[TIAUG]["miou"]["aug"], r[AMBIENCE]["miou"]["aug"]
+            rows.append([name, f"{ti:.1f}", f"{amb:.1f}", f"{amb - ti:+.1f}"])
+    lines += V.list_table("Occluder families: mIoU (%) of TiAug() and TiAug() + ambience",
+                          ["family", "TiAug()", "TiAug() + ambience", "difference"], rows)
+    rows = [[m, *(f"{x:.1f}" for x in c["clean_miou"]),
+             f"{c['clean_miou'][1] - c['clean_miou'][0]:+.1f}"]
+            for m, c in result["convergence"].items()]
+    n_half, n_full = next(iter(result["convergence"].values()))["iterations"]
+    lines += [""] + V.list_table(
+        "Clean mIoU (%) of each model after the half and the full schedule, mean over seeds",
+        ["model", f"{n_half} iterations", f"{n_full} iterations", "difference"], rows)
+    return "\n".join([*lines, ""])
+
+
+def run_study(cfg, out_dir, fresh=False, progress=True):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    train_split, _, test_split = V.synthetic_splits(cfg)
+    done = train_all(cfg, out_dir, train_split, test_sets(cfg, test_split), fresh, progress)
+    result = {"config": T.study_config(cfg), "groups": GROUPS,
+              "augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
+              "conditions": compare(cfg, done, cfg.bootstrap),
+              "convergence": convergence(cfg, done),
+              "elapsed_s": time.perf_counter() - started}
+    T.write_results(out_dir, {"conditions": result["conditions"], "conditions_study": {
+        k: v for k, v in result.items() if k != "conditions"}}, "conditions_table.rst",
+        format_rst(result))
+    return result
+
+
+def main(argv=None):
+    from dataclasses import replace
+
+    args, cfg = T.parse_args(argv, __doc__, ITERATIONS)
+    if args.seeds is None:  # fewer seeds than the transfer study's by default
+        cfg = replace(cfg, seeds=SEEDS[cfg.name])
+    result = run_study(cfg, args.out, args.fresh, not args.no_progress)
+    for name in conditions():
+        r = result["conditions"][name]
+        for m in (r["held_out_by"], AMBIENCE, TIAUG):
+            e = r[m]
+            print(f"{name:>10} {m:>9}: gap closed {_pct(e['gap_closed'])} "
+                  f"({_pct(e['half_schedule']['gap_closed'])} after "
+                  f"{e['half_schedule']['iterations']}), clean {e['clean_delta']:+.2f}, nose ROI "
+                  f"{_roi(e['nose_roi'])} °C ({e['verdict']})")
+    print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
+    return result
+
+
+if __name__ == "__main__":
+    main()

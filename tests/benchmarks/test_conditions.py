@@ -1,0 +1,91 @@
+"""The rooms-and-states study: its groups, its pipelines, its test sets and a tiny run."""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tiaug
+from tiaug.datasets import CONDITIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "examples"))
+
+import conditions  # noqa: E402
+
+import validation as V  # noqa: E402
+
+
+def test_groups_hold_every_condition_but_the_lab_once():
+    assert sorted(conditions.conditions()) == sorted(c for c in CONDITIONS if c != "lab")
+
+
+def ambience_of(model):
+    steps = conditions.pipeline(model, (48, 64)).transforms
+    found = [t for t in steps if isinstance(t, tiaug.ThermalAmbience)]
+    assert len(found) == 1 and steps[0] is found[0]  # first: the room before the occluders
+    assert isinstance(steps[1], tiaug.TiAug)
+    return found[0]
+
+
+@pytest.mark.parametrize("group", list(conditions.GROUPS))
+def test_held_out_models_never_draw_their_group(group):
+    t = ambience_of(f"no_{group}")
+    lab_low, lab_high = 18.0, 26.0  # tiaug.datasets' lab rooms
+    if group == "cold":  # no room below the lab, no cooler nose
+        assert t.ambient[0] >= lab_low and t.nose[0] >= 0.0
+    else:  # no room above the lab, no warmer nose
+        assert t.ambient[1] <= lab_high and t.nose[1] <= 0.0
+    full = ambience_of(conditions.AMBIENCE)
+    assert full.ambient[0] < lab_low and full.ambient[1] > lab_high
+    assert full.nose[0] < 0.0 < full.nose[1]
+    assert t.p == full.p == conditions.P_AMBIENCE
+
+
+def test_reference_models():
+    steps = conditions.pipeline(conditions.BASE, (48, 64)).transforms
+    assert [type(t) for t in steps] == [tiaug.HorizontalFlip]
+    assert repr(conditions.pipeline(conditions.TIAUG, (48, 64))) == repr(tiaug.TiAug(size=(48, 64)))
+    for c in conditions.conditions():
+        assert conditions.held_out_by(c) in conditions.models()
+
+
+def test_condition_test_sets_are_the_clean_frames_in_another_room():
+    cfg = V.CONFIGS["tiny"]
+    _, _, test = V.synthetic_splits(cfg)
+    _, _, hot = V.synthetic_splits(cfg, condition="hot_room")
+    assert np.array_equal(hot.labels, test.labels) and np.array_equal(hot.subjects, test.subjects)
+    background = test.labels == 0
+    assert hot.images[background].mean() > test.images[background].mean() + 5.0
+
+
+def test_tiny_study_writes_its_table_and_resumes(tmp_path, monkeypatch):
+    import transfer
+
+    monkeypatch.setattr(transfer, "GROUPS", {"glasses": (("glasses",), ())})
+    conditions.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
+    study = json.loads((tmp_path / "validation.json").read_text())
+    result = study["conditions"]
+    assert set(conditions.conditions()) | {"glasses"} == set(result)
+    for name in conditions.conditions():
+        r = result[name]
+        assert r["held_out_by"] == conditions.held_out_by(name)
+        for m in conditions.models()[1:]:
+            e = r[m]
+            assert math.isfinite(e["clean_delta"]) and e["half_schedule"]["iterations"] == 5
+            assert set(e["nose_roi"]) >= {"mae", "bias"}
+    runs = sorted(p.name for p in (tmp_path / "conditions_runs").glob("*.json"))
+    assert len(runs) == len(conditions.models())
+    with np.load(tmp_path / "conditions_runs" / "ambience_seed0.npz") as z:
+        roi = z["pred:roi/hot_room"]
+        assert roi.shape[1:] == (V.NUM_CLASSES, 2)
+        assert "pred:roi/half:hot_room" in z.files
+    table = (tmp_path / "conditions_table.rst").read_text()
+    assert "hot_room" in table and "list-table" in table and "glasses" in table
+    stamps = {p: p.stat().st_mtime for p in (tmp_path / "conditions_runs").glob("*.json")}
+    conditions.main(["--tiny", "--out", str(tmp_path), "--no-progress"])  # resumes: no retraining
+    assert stamps == {p: p.stat().st_mtime for p in (tmp_path / "conditions_runs").glob("*.json")}
