@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
-.PHONY: env demo test test-nojit fuzz bench docs validate normalization defaults transfer clean
+.PHONY: env demo test test-nojit fuzz bench docs validate normalization defaults transfer \
+	conditions clean
 
 $(STAMP): constraints.txt requirements-dev.txt tiaug/pyproject.toml samcl_loss/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,9 @@ defaults: env
 
 transfer: env
 	$(STUDY_ENV) $(BIN)/python benchmarks/transfer.py
+
+conditions: env
+	$(STUDY_ENV) $(BIN)/python benchmarks/conditions.py
 
 clean:
 	rm -rf $(VENV) demo-output docs/_build docs/auto_examples docs/gen_modules
