@@ -4,11 +4,71 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from tiaug.datasets import make_face
 from tiaug.occlusion import scene_temperatures
-from tiaug.occlusion._scene import SKIN_MAX, _eye_centres, locate_face
+from tiaug.occlusion._scene import (
+    _AMBIENT_PCT,
+    _SAMPLE,
+    _SKIN_PCT,
+    SKIN_MAX,
+    _eye_centres,
+    _face_labels,
+    _scene_temperatures,
+    _step,
+    locate_face,
+)
 from tiaug.occlusion._shapes import eye_centres
+
+
+def reference_scene(image, mask, ignore_index=None):
+    """The estimates with numpy's percentile and median on the strided grid, the obvious way."""
+    step = _step(image.size, _SAMPLE)
+    image = image[::step, ::step]
+    mask = None if mask is None else mask[::step, ::step]
+    if mask is not None:
+        face = _face_labels(mask, ignore_index)
+        if face.any():
+            background = image[mask == 0]
+            skin = float(np.median(image[face]))
+            ambient = float(np.percentile(background if background.size else image,
+                                          _AMBIENT_PCT))
+            return ambient, skin
+    ambient = float(np.percentile(image, _AMBIENT_PCT))
+    cool = image[image <= SKIN_MAX]
+    skin = float(np.percentile(cool, _SKIN_PCT)) if cool.size else ambient
+    return ambient, skin
+
+
+@st.composite
+def scenes(draw):
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    shape = draw(st.tuples(st.integers(2, 90), st.integers(2, 90)))
+    image = draw(arrays(dtype, shape, elements=st.floats(-273.0, 100.0, width=32)))
+    mask_dtype = draw(st.sampled_from([np.uint8, np.int8, np.int64, np.uint16]))
+    mask = draw(st.none() | arrays(mask_dtype, shape, elements=st.sampled_from([0, 1, 5, 7])))
+    ignore = draw(st.sampled_from([None, 5, 255, 70000, -1]))
+    return image, mask, ignore
+
+
+@given(scenes())
+def test_estimates_equal_numpys_quantiles_bit_for_bit(scene):
+    # Occluder temperatures, and with them the studies' stored test sets, depend on every bit.
+    image, mask, ignore = scene
+    assert _scene_temperatures(image, mask, ignore) == reference_scene(image, mask, ignore)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("shape", [(96, 120), (256, 320), (512, 640)])
+def test_estimates_of_faces_equal_numpys_bit_for_bit(seed, shape):
+    temps, labels = make_face(shape, rng=seed)
+    labels = labels.copy()
+    labels[: shape[0] // 4] = np.where(labels[: shape[0] // 4] > 0, 255, 0)
+    for image in (temps, temps.astype(np.float64)):
+        for mask, ignore in ((None, None), (labels, None), (labels, 255), (labels * 0, 255)):
+            assert (_scene_temperatures(image, mask, ignore)
+                    == reference_scene(image, mask, ignore))
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -95,21 +95,33 @@ def _face_labels(mask, ignore_index):
 
 
 def _scene_temperatures(image, mask, ignore_index=None):
+    # One compiled pass gathers the grid's samples; the quantiles equal numpy's bit for bit.
+    from .._kernels.scene import grid_samples, median, percentile
+
     step = _step(image.size, _SAMPLE)
-    image = image[::step, ::step]
-    mask = None if mask is None else mask[::step, ::step]
-    if mask is not None:
-        face = _face_labels(mask, ignore_index)
-        if face.any():
-            background = image[mask == 0]
-            skin = float(np.median(image[face]))
-            ambient = float(np.percentile(background if background.size else image,
-                                          _AMBIENT_PCT))
-            return ambient, skin
-    ambient = float(np.percentile(image, _AMBIENT_PCT))
-    cool = image[image <= SKIN_MAX]
-    skin = float(np.percentile(cool, _SKIN_PCT)) if cool.size else ambient
+    nodes = -(-image.shape[0] // step) * -(-image.shape[1] // step)
+    every, face, background = (np.empty(nodes, image.dtype) for _ in range(3))
+    labels = np.zeros((0, 0), np.uint8) if mask is None else mask
+    # An ignore_index the mask's dtype cannot hold labels no pixel.
+    ignore = ignore_index is not None and _holds(labels.dtype, ignore_index)
+    value = labels.dtype.type(ignore_index) if ignore else labels.dtype.type(0)
+    n_face, n_background, n = grid_samples(image, labels, step, value, ignore, face, background,
+                                           every)
+    if n_face:
+        skin = float(median(face, n_face))
+        ambient = float(percentile(background, n_background, _AMBIENT_PCT / 100)
+                        if n_background else percentile(every, n, _AMBIENT_PCT / 100))
+        return ambient, skin
+    cool = every[:n][every[:n] <= SKIN_MAX]
+    ambient = float(percentile(every, n, _AMBIENT_PCT / 100))
+    skin = float(percentile(cool, cool.size, _SKIN_PCT / 100)) if cool.size else ambient
     return ambient, skin
+
+
+def _holds(dtype, value):
+    """Whether the integer `dtype` can hold `value`."""
+    info = np.iinfo(dtype)
+    return info.min <= value <= info.max
 
 
 class Face(NamedTuple):
