@@ -235,6 +235,11 @@ POSITIONAL = {
     "occluders": st.one_of(st.lists(occluder, max_size=4), occluder, junk),
     "shape": st.one_of(st.tuples(st.integers(-2, 40), st.integers(-2, 40)), junk, numbers,
                        st.lists(st.integers(0, 9), max_size=3)),
+    "ambient": st.one_of(st.none(), st.floats(-50.0, 40.0), numbers),
+    "spots": st.one_of(st.lists(st.one_of(
+        st.fixed_dictionaries({"center": point, "radius": st.one_of(st.floats(0.0, 20.0), numbers),
+                               "delta": st.one_of(st.floats(-10.0, 10.0), numbers)}), junk),
+        max_size=3), junk),
     "t_min": st.one_of(st.floats(0.0, 40.0), numbers),
     "t_max": st.one_of(st.floats(20.0, 60.0), numbers),
 }
