@@ -34,6 +34,7 @@ from tiaug import (
     RandomScale,
     Rotate,
     ThermalAmbience,
+    ThermalCamera,
     ThermalOcclusion,
     TiAug,
     Transform,
@@ -64,6 +65,7 @@ TRANSFORMS = {
     "HandOcclusion": dict(build=HandOcclusion),
     "RandomOccluders": dict(build=lambda: RandomOccluders(count=(1, 3))),
     "ThermalAmbience": dict(build=lambda: ThermalAmbience(p=0.8)),
+    "ThermalCamera": dict(build=lambda: ThermalCamera(coverage=(0.2, 1.0), p=0.9)),
 }
 # Public classes that are not transforms one can call, with the reason.
 ABSTRACT = {
@@ -91,6 +93,9 @@ OPS = {
     "occlude": lambda image, **kw: F.occlude(image, OCCLUDERS, label_policy="background", **kw),
     "ambience": lambda image, **kw: F.ambience(
         image, 12.0, [{"center": (4, 6), "radius": 3.0, "delta": -2.5}], **kw),
+    # On the sensor's grid: labels and the occlusion map by majority vote, for every flavour.
+    "reimage": lambda image, **kw: F.reimage(image, "tc001", 0.04, 0.8, 1.02, (0.97, 0.95), 0.3,
+                                             5, output="sensor", **kw),
     "minmax": lambda image, **kw: normalize.minmax(image, (-1.0, 1.0), **kw),
     "fixed_range": lambda image, **kw: normalize.fixed_range(image, 15.0, 40.0, **kw),
     "scene_range": lambda image, **kw: normalize.scene_range(image, (2.0, 2.0), **kw),

@@ -4,12 +4,13 @@ import numpy as np
 import pytest
 
 import tiaug.functional as F
-from tiaug import ambience, blur, geometry, noise, occlusion
+from tiaug import ambience, blur, camera, geometry, noise, occlusion
 
 EXPECTED = {
     "hflip": geometry, "vflip": geometry, "rotate": geometry, "scale": geometry,
     "warp_affine": geometry, "gaussian_blur": blur, "add_noise": noise,
     "draw_occluders": occlusion, "occlude": occlusion, "ambience": ambience,
+    "reimage": camera,
 }
 
 
@@ -45,6 +46,7 @@ OPS = {
     "hflip": (), "vflip": (), "rotate": (33.0,), "scale": (1.3,), "warp_affine": (np.eye(3),),
     "gaussian_blur": (1.1,), "add_noise": (0.1, 0), "occlude": ([BOX],),
     "ambience": (30.0, [{"center": (5, 5), "radius": 4.0, "delta": 1.0}]),
+    "reimage": ("lepton", 0.07, 0.5, 1.01, (0.98, 0.96), 0.2, 3),
 }
 
 

@@ -29,12 +29,12 @@ _NAMES = {
     "HandOcclusion": "occlusion",
     "RandomOccluders": "occlusion",
     "ThermalAmbience": "ambience",
+    "ThermalCamera": "camera",
 }
 # Every public module, reachable as an attribute (``tiaug.geometry.warp``) without importing it.
 _SUBMODULES = {
-    "ambience", "blur", "compose", "datasets", "functional", "geometry", "integrations", "noise",
-    "normalize",
-    "occlusion", "seeding", "testing", "units",
+    "ambience", "blur", "camera", "compose", "datasets", "functional", "geometry", "integrations",
+    "noise", "normalize", "occlusion", "seeding", "testing", "units",
 }
 
 __all__ = sorted(_NAMES) + sorted(_SUBMODULES)

@@ -33,6 +33,7 @@ footprints: ``draw_occluders(shape, occluders)`` returns a bool (K, H, W) array.
 - occlusion: :func:`occlude`, :func:`draw_occluders`
 - noise: :func:`add_noise`
 - the room and the body: :func:`ambience`
+- another camera: :func:`reimage`
 
 Examples
 --------
@@ -51,6 +52,7 @@ Examples
 
 from .ambience import ambience
 from .blur import gaussian_blur
+from .camera import reimage
 from .geometry import hflip, rotate, scale, vflip, warp_affine
 from .noise import add_noise
 from .occlusion import draw_occluders, occlude
@@ -62,6 +64,7 @@ __all__ = [
     "gaussian_blur",
     "hflip",
     "occlude",
+    "reimage",
     "rotate",
     "scale",
     "vflip",
