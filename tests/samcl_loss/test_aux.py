@@ -63,3 +63,21 @@ def test_default_mode_matches_samcl_loss():
     default = inspect.signature(AuxiliaryNetwork).parameters["mode"].default
     assert default == inspect.signature(SAMCLLoss).parameters["aux"].default == "frozen"
     assert AuxiliaryNetwork(3, 2).mode == SAMCLLoss(3).aux.mode == "frozen"
+
+
+@pytest.mark.parametrize("mode", ["joint", "frozen"])
+@pytest.mark.parametrize(
+    "x, exc, match",
+    [
+        ([[0.0]], TypeError, r"x must be a torch.Tensor of shape \(B, 3, H, W\), got list"),
+        (torch.zeros(1, 3, 8, 8, dtype=torch.long), TypeError,
+         r"x must be a floating-point tensor \(B, 3, H, W\), got torch.int64"),
+        (torch.zeros(3, 8, 8), ValueError, r"x must have shape \(B, 3, H, W\), got \(3, 8, 8\)"),
+        (torch.zeros(1, 4, 8, 8), ValueError,
+         r"x must have num_classes=3 channels \(dim 1\), got 4"),
+    ],
+)
+def test_bad_input(mode, x, exc, match):
+    # Frozen, a wrong channel count was accepted silently; joint, torch's conv2d failed.
+    with pytest.raises(exc, match=match):
+        AuxiliaryNetwork(3, 2, mode)(x)

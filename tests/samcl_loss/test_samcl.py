@@ -133,6 +133,52 @@ def test_reproducible_with_generator(blobs):
     assert torch.equal(a, b) and not torch.equal(a, c)
 
 
+
+@pytest.mark.parametrize("mode", MODES)
+def test_leaves_the_global_rng_alone(mode, blobs):
+    # Without a generator the swaps come from the loss's own generator: adding the loss must not
+    # change the user's dropout masks or data order.
+    _, target = blobs(2, 24, 24, 4)
+    logits = torch.randn(2, 4, 24, 24, requires_grad=True)
+    loss_fn = SAMCLLoss(4, aux=mode)
+    assert "generator" not in str(list(loss_fn.state_dict()))
+    before = torch.random.get_rng_state()
+    loss_fn(logits, target).backward()
+    loss_fn(logits, target).backward()
+    assert torch.equal(torch.random.get_rng_state(), before)
+
+
+def test_own_generator_is_seedable(blobs):
+    _, target = blobs(4, 24, 24, 4)
+    logits = torch.randn(4, 4, 24, 24)
+    loss_fn = SAMCLLoss(4, reduction="none")
+    assert loss_fn.generator.device == torch.device("cpu")
+    a = loss_fn(logits, target)
+    loss_fn.generator.manual_seed(1)
+    b = loss_fn(logits, target)
+    torch.testing.assert_close(b, loss_fn(logits, target, generator=gen(1)), rtol=0, atol=0)
+    loss_fn.generator.manual_seed(1)
+    assert torch.equal(loss_fn(logits, target), b) and not torch.equal(a, b)
+    torch.manual_seed(5)
+    x, y = SAMCLLoss(4, reduction="none"), SAMCLLoss(4, reduction="none")
+    assert torch.equal(x(logits, target), y(logits, target))  # seeded from torch.initial_seed()
+
+
+def test_copies_and_pickles_carry_the_generators_state(blobs):
+    import copy
+    import pickle
+
+    _, target = blobs(2, 16, 16, 4)
+    logits = torch.randn(2, 4, 16, 16)
+    loss_fn = SAMCLLoss(4, reduction="none")
+    loss_fn(logits, target)  # move the generator off its seed
+    for make in (copy.deepcopy, lambda m: pickle.loads(pickle.dumps(m))):
+        clone = make(loss_fn)
+        assert clone.generator is not loss_fn.generator
+        assert torch.equal(clone.generator.get_state(), loss_fn.generator.get_state())
+        torch.testing.assert_close(clone(logits, target), loss_fn(logits, target), rtol=0, atol=0)
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_gradcheck_float64(mode, blobs):
     _, target = blobs(2, 12, 14, 3, seed=2)

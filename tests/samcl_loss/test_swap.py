@@ -74,3 +74,22 @@ def test_other_ignore_index_and_shapes():
 def test_bad_input(args, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         class_swap(*args, **kwargs)
+
+
+@pytest.mark.parametrize("dtype, num_classes, top",
+                         [(torch.int8, 200, 127), (torch.uint8, 1000, 255)])
+def test_num_classes_beyond_target_dtype_refused(dtype, num_classes, top):
+    # The swapped labels reach num_classes - 1: cast back to a narrow target dtype they would
+    # wrap (int8 gave -95 for 200 classes, uint8 labels mod 256 that could collide).
+    target = torch.tensor([[0, 1, 2]], dtype=dtype)
+    match = rf"num_classes={num_classes} .*{dtype}.* \[0, {top}\]"
+    with pytest.raises(ValueError, match=match):
+        class_swap(target, num_classes, generator=torch.Generator().manual_seed(0),
+                   ignore_index=num_classes)
+
+
+def test_num_classes_filling_the_target_dtype_accepted():
+    target = torch.tensor([[0, 1, 127, -1]], dtype=torch.int8)
+    swapped = class_swap(target, 128, generator=torch.Generator().manual_seed(0), ignore_index=-1)
+    assert swapped.dtype == torch.int8 and int(swapped.min()) == -1
+    assert bool((swapped[0, :3] >= 0).all()) and bool((swapped[0, :3] != target[0, :3]).all())

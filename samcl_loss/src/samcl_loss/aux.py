@@ -63,7 +63,26 @@ class AuxiliaryNetwork(nn.Module):
         return f"num_classes={self.num_classes}, num_layers={self.num_layers}, mode={self.mode!r}"
 
     def forward(self, x):
-        """Return the list of ``num_layers`` down-scaled maps of `x` (B, C, H, W)."""
+        """Return the list of ``num_layers`` down-scaled maps of `x` (B, C, H, W).
+
+        Raises
+        ------
+        TypeError
+            If `x` is not a floating-point tensor.
+        ValueError
+            If `x` is not 4-D or has other than ``num_classes`` channels.
+        """
+        c = self.num_classes
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(
+                f"x must be a torch.Tensor of shape (B, {c}, H, W), got {type(x).__name__}"
+            )
+        if not x.dtype.is_floating_point:
+            raise TypeError(f"x must be a floating-point tensor (B, {c}, H, W), got {x.dtype}")
+        if x.ndim != 4:
+            raise ValueError(f"x must have shape (B, {c}, H, W), got {tuple(x.shape)}")
+        if x.shape[1] != c:
+            raise ValueError(f"x must have num_classes={c} channels (dim 1), got {x.shape[1]}")
         outs = []
         for k in range(self.num_layers):
             if self.mode == "frozen":

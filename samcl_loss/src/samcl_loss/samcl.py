@@ -70,6 +70,14 @@ class SAMCLLoss(nn.Module):
     ----------
     aux : AuxiliaryNetwork
         ``aux(x)`` on (B, C, H, W) returns the ``num_scales - 1`` down-scaled maps.
+    generator : torch.Generator
+        The loss's own CPU generator: the class swaps of a call without a `generator` argument
+        are drawn from it (on the CPU, then moved to the target's device), never from torch's
+        global generators, so adding the loss does not change the dropout masks or data order of
+        the training. It is seeded at construction with ``torch.initial_seed()`` (after
+        ``torch.manual_seed(s)`` the swaps follow ``s``); reseed it with
+        ``samcl.generator.manual_seed(s)``. It is not part of ``state_dict()``: to resume the
+        exact swaps, save ``samcl.generator.get_state()`` and restore it with ``set_state``.
 
     Notes
     -----
@@ -100,7 +108,8 @@ class SAMCLLoss(nn.Module):
     (do not wrap it). With ``aux="joint"`` its parameters must be all-reduced like the model's:
     make the loss a submodule of the DDP-wrapped model (e.g. a module whose forward returns the
     logits and the loss), or wrap the loss itself, ``DDP(samcl)``, and call the wrapper. Each
-    rank draws its own swaps; pass a per-rank `generator` for reproducibility.
+    rank draws its swaps locally (no communication): ranks seeded alike draw the same swaps, so
+    seed ``samcl.generator.manual_seed(seed + rank)`` or pass a per-rank `generator`.
 
     Examples
     --------
@@ -127,6 +136,19 @@ class SAMCLLoss(nn.Module):
         self.rmi_stride = check_int(rmi_stride, "rmi_stride", low=1, high=MAX_WINDOW)
         self.aux = AuxiliaryNetwork(self.num_classes, self.num_scales - 1,
                                     check_choice(aux, "aux", AUX_MODES))
+        # Reads the global seed, never draws from the global generator.
+        self.generator = torch.Generator().manual_seed(torch.initial_seed())
+
+    # torch.Generator pickles only from torch 2.2 on: copies and pickles carry its state.
+    def __getstate__(self):
+        state = super().__getstate__().copy()
+        state["generator"] = state["generator"].get_state()
+        return state
+
+    def __setstate__(self, state):
+        generator = torch.Generator()
+        generator.set_state(state.pop("generator"))
+        super().__setstate__({**state, "generator": generator})
 
     def extra_repr(self):
         return (f"num_classes={self.num_classes}, ignore_index={self.ignore_index}, "
@@ -144,7 +166,7 @@ class SAMCLLoss(nn.Module):
             Integer labels in [0, C) or `ignore_index`, of any integer dtype (uint8 to int64,
             compared as int64); never modified. N may be 0 (the loss is then 0).
         generator : torch.Generator, optional
-            Source of the class swaps (see `class_swap`).
+            Source of the class swaps (see `class_swap`); default: the loss's own `generator`.
 
         Returns
         -------
@@ -167,7 +189,7 @@ class SAMCLLoss(nn.Module):
             raise TypeError(
                 f"generator must be a torch.Generator or None, got {type(generator).__name__}")
         n, c = logits.shape[:2]
-        perms = derangements(n, c, generator)
+        perms = derangements(n, c, self.generator if generator is None else generator)
         dtype = compute_dtype(logits.dtype)
         with no_autocast(logits.device):
             valid = target != self.ignore_index

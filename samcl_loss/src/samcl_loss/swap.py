@@ -71,8 +71,9 @@ def class_swap(target, num_classes, generator=None, ignore_index=255):
     TypeError
         If `target` is not an integer tensor.
     ValueError
-        If `target` has no sample dimension, `num_classes` < 2, or labels are outside
-        [0, num_classes) and not `ignore_index`.
+        If `target` has no sample dimension, `num_classes` < 2, `num_classes` - 1 exceeds the
+        largest value of the target's dtype (the swapped labels would wrap), or labels are
+        outside [0, num_classes) and not `ignore_index`.
 
     Examples
     --------
@@ -91,6 +92,14 @@ def class_swap(target, num_classes, generator=None, ignore_index=255):
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(
             f"generator must be a torch.Generator or None, got {type(generator).__name__}"
+        )
+    top = torch.iinfo(target.dtype).max
+    if num_classes - 1 > top:
+        # The swapped labels reach num_classes - 1: cast back to the target's dtype they would
+        # wrap (int8: 199 -> -57) and two classes could share a label.
+        raise ValueError(
+            f"num_classes={num_classes} does not fit target's dtype {target.dtype}: the swapped "
+            f"labels must lie in [0, {top}]; pass a wider target (e.g. target.long())"
         )
     perms = derangements(target.shape[0], num_classes, generator)
     # Swapped labels are classes or the target's own ignore label: they fit its dtype.
