@@ -240,6 +240,39 @@ def test_tiaug_refuses_a_mask_that_cannot_hold_ignore_index_on_every_frame():
     assert TiAug()(image=image, rng=0)["image"].shape == image.shape
 
 
+def test_tiaug_refuses_a_mask_that_cannot_hold_mask_fill_on_every_frame():
+    # Like ignore_index: mask_fill=-1 with a uint8 mask failed only on the frames whose geometry
+    # ran (5 of 8 seeds).
+    image, mask = face()
+    for seed in range(8):  # frames with and without geometry alike
+        with pytest.raises(ValueError, match=r"mask_fill=-1 does not fit the mask's dtype uint8 "
+                                             r"\(range 0\.\.255\)"):
+            TiAug(mask_fill=-1)(image=image, mask=mask, rng=seed)
+    assert TiAug(mask_fill=-1)(image=image, rng=0)["image"].shape == image.shape
+    out = TiAug(mask_fill=-1, ignore_index=-1)(image=image, mask=mask.astype(np.int8), rng=0)
+    assert out["mask"].dtype == np.int8
+
+
+class _ContentRotate(Rotate):
+    """Samples from the frame (overrides sample): Compose calls it on its own, unfused."""
+
+    def sample(self, image, mask, rng):
+        return super().sample(image, mask, rng)
+
+
+@pytest.mark.parametrize("geometry", [Rotate(mask_fill=-1, p=0.0),
+                                      RandomScale(mask_fill=-1, p=0.0),
+                                      _ContentRotate(mask_fill=-1, p=0.0)])
+def test_a_skipped_geometric_transform_still_refuses_a_mask_that_cannot_hold_mask_fill(geometry):
+    image, mask = face()
+    for call in (lambda: geometry(image=image, mask=mask, rng=0),
+                 lambda: Compose([geometry])(image=image, mask=mask, rng=0),
+                 lambda: Compose([HorizontalFlip(), geometry])(image=image, mask=mask, rng=0),
+                 lambda: geometry.replay({"applied": False}, image=image, mask=mask)):
+        with pytest.raises(ValueError, match=r"mask_fill=-1 does not fit the mask's dtype uint8"):
+            call()
+
+
 @pytest.mark.parametrize("occluder", [RandomOccluders(label_policy="ignore", p=0.0),
                                       ThermalOcclusion(label_policy="ignore", p=0.0)])
 def test_a_skipped_occluder_still_refuses_a_mask_that_cannot_hold_ignore_index(occluder):

@@ -1,6 +1,7 @@
 """Geometric transforms and functional ops: exactness, conventions, contract, errors."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -422,8 +423,25 @@ def test_replay_accepts_edited_valid_params():
     [[1e-5, 0.0, 1e300], [0.0, 1e-5, 0.0]],      # finite determinant, overflowing inverse shift
 ])
 def test_warp_refuses_maps_whose_source_coordinates_overflow(matrix):
-    with pytest.raises(ValueError, match=r"is singular or too extreme to resample"):
+    # The message names warp_affine's argument, not "the affine map".
+    with pytest.raises(ValueError, match=r"matrix must be an invertible affine map whose inverse "
+                       r"has finite entries within ±1e\+290, got \[\[.*\]\] \(determinant .*\): "
+                       r"singular or too extreme to resample"):
         warp_affine(frame(), matrix)
+
+
+@pytest.mark.parametrize("matrix", [
+    [[1, 0, 0], [0, 1, 1j]],
+    np.eye(3, dtype=complex),
+    [[1 + 0j, 0, 0], [0, 1, 0], [0, 0, 1]],
+])
+def test_warp_affine_refuses_complex_matrix(matrix):
+    # Cast to float64 the imaginary part was dropped with only a ComplexWarning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match=r"matrix must be a \(3, 3\) or \(2, 3\) array of real "
+                           r"numbers, got complex128"):
+            warp_affine(frame(), matrix)
 
 
 def test_composed_geometry_that_underflows_is_refused():

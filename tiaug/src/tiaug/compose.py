@@ -4,7 +4,15 @@
 from ._base import Transform, skipped
 from ._validation import check_probability
 from .blur import GaussianBlur
-from .geometry import GeometricTransform, HorizontalFlip, RandomScale, Rotate, VerticalFlip, warp
+from .geometry import (
+    GeometricTransform,
+    HorizontalFlip,
+    RandomScale,
+    Rotate,
+    VerticalFlip,
+    _fitting_label,
+    warp,
+)
 from .noise import NETDNoise
 from .occlusion import RandomOccluders, ThermalOcclusion
 
@@ -191,6 +199,8 @@ def _geometric_run(group, image, mask, occluded, rng, given, fill, mask_fill):
     Each transform samples through its public shape-only hook with the shape the frame has at
     its place in the run, exactly what it would see if it were called alone there.
     """
+    if mask is not None:  # on every call, also when no transform of the run applies
+        _fitting_label(mask_fill, mask.dtype)
     drawn = []
     applied = []
     shape = image.shape

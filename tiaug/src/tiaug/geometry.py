@@ -321,6 +321,10 @@ class GeometricTransform(Transform):
         return None
 
     def _skip(self, image, mask, occluded):
+        # A mask that cannot hold mask_fill is refused on every call, not only on the frames
+        # whose geometry runs (as the occluders do with ignore_index).
+        if mask is not None:
+            _fitting_label(self.mask_fill, mask.dtype)
         skip = self._skip_affine(image.shape)
         if skip is None:
             return image, mask, occluded
@@ -721,7 +725,7 @@ def warp_affine(image, matrix, *, output_shape=None, mask=None, occluded=None, f
     Raises
     ------
     TypeError
-        If an argument has the wrong type.
+        If an argument has the wrong type (a complex `matrix` included).
     ValueError
         If `matrix` is not an invertible finite affine matrix, `output_shape` is smaller than
         (2, 2), or another value is out of range.
@@ -763,11 +767,19 @@ def _checked_warp(image, mask, occluded, matrix, out_shape, fill, mask_fill):
 
 def _check_matrix(matrix):
     try:
-        matrix = np.asarray(matrix, dtype=np.float64)
+        # A cast to float64 would drop an imaginary part with only a ComplexWarning.
+        complex_matrix = np.iscomplexobj(matrix)
+        if not complex_matrix:
+            matrix = np.asarray(matrix, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(
             f"matrix must be a (3, 3) or (2, 3) array of numbers, got {type(matrix).__name__}"
         ) from None
+    if complex_matrix:
+        raise TypeError(
+            "matrix must be a (3, 3) or (2, 3) array of real numbers, got "
+            f"{np.asarray(matrix).dtype}"
+        )
     if matrix.shape not in ((2, 3), (3, 3)):
         raise ValueError(f"matrix must have shape (3, 3) or (2, 3), got {matrix.shape}")
     if not np.isfinite(matrix).all():
@@ -778,4 +790,13 @@ def _check_matrix(matrix):
     det = a * d - b * c
     if abs(det) < 1e-12:
         raise ValueError(f"matrix must be invertible, got determinant {det:g}")
+    try:
+        _inverse(matrix)
+    except ValueError:
+        (a, b, ty), (c, d, tx) = matrix[:2].tolist()
+        raise ValueError(
+            "matrix must be an invertible affine map whose inverse has finite entries within "
+            f"±{_MAX_INVERSE:g}, got [[{a:g}, {b:g}, {ty:g}], [{c:g}, {d:g}, {tx:g}]] "
+            f"(determinant {det:g}): singular or too extreme to resample"
+        ) from None
     return np.vstack([matrix[:2], [0.0, 0.0, 1.0]])
