@@ -109,6 +109,37 @@ def test_errors(call, error, match):
         call(np.full((4, 4), 30.0, dtype=np.float32))
 
 
+@pytest.mark.parametrize("dtype, margins", [
+    (np.float32, (0.0, 2.0)), (np.float64, (0.0, 2.0)),
+    (np.float32, (1e-9, 0.0)),  # a window too narrow for float32
+])
+def test_scene_range_blames_its_own_arguments(dtype, margins):
+    # An ambient estimate at the top of the temperature range leaves no window: the error named
+    # fixed_range's t_min / t_max, which scene_range does not have.
+    image = np.full((4, 4), 1e4, dtype)
+    image[0, 0] = 20.0
+    with pytest.raises(ValueError, match=rf"image's ambient estimate 10000 °C less "
+                       rf"margins\[0\]={margins[0]:g} leaves no window below 10000 °C in its "
+                       rf"dtype {np.dtype(dtype)}; scene_range needs an ambient estimate"):
+        scene_range(image, margins=margins)
+
+
+@pytest.mark.parametrize("temps, out_range", [
+    ([[20.0, 30.0], [35.0, 45.0]], (-3.4e38, 0.0)),   # ends -3.4e38 and 8.5e37: both fit
+    ([[15.0, 30.0], [35.0, 44.0]], (-1e38, 2e38)),  # ends -1.75e38 and 2.6e38
+])
+def test_fixed_range_unclipped_refuses_overflow_on_the_way(temps, out_range):
+    # A finite float32 frame mapped to finite ends came out with inf: (image - t_min) / span
+    # times the out_range's width overflowed float32 before low was added.
+    image = np.array(temps, np.float32)
+    with np.errstate(all="raise"), pytest.raises(
+            ValueError, match=r"fixed_range with clip=False overflows float32 on the way: \(image "
+            r"- t_min\) / \(t_max - t_min\) \* \(out_range\[1\] - out_range\[0\]\) leaves "
+            r"its range for this frame; use clip=True, a wider window or a narrower out_range"):
+        fixed_range(image, 20.0, 40.0, out_range=out_range, clip=False)
+    assert np.isfinite(fixed_range(image, 20.0, 40.0, out_range=out_range)).all()
+
+
 def test_nan_rejected():
     image = np.full((4, 4), 30.0)
     image[1, 1] = np.nan

@@ -106,6 +106,24 @@ def test_errors(call, error, match):
         call()
 
 
+@pytest.mark.parametrize("call, match", [
+    (lambda: to_celsius(np.array([300.0, 1e39]), "kelvin"),
+     r"array holds 1e\+39 kelvin, 1e\+39 °C, beyond float32's range \(±3.40282e\+38\); is "
+     r"unit='kelvin' what the data holds\?"),
+    (lambda: to_celsius(np.array([3.5e38]), "celsius"), r"array holds 3.5e\+38 celsius"),
+    (lambda: to_celsius(np.array([1e300]), "fahrenheit"), r"array holds 1e\+300 fahrenheit"),
+    (lambda: from_counts(np.array([1.0, 1e30]), 1e10, 0.0),
+     r"counts \* gain \+ offset holds 1e\+40 kelvin, 1e\+40 °C, beyond float32's range"),
+    (lambda: from_counts(np.array([1e300]), 1e10, 0.0),
+     r"counts \* gain \+ offset holds inf kelvin for a finite count \(gain=1e\+10, "
+     r"offset=0\), beyond float32's range \(±3.40282e\+38\)"),
+])
+def test_finite_values_beyond_float32_are_refused(call, match):
+    # They came out as inf with only a RuntimeWarning.
+    with np.errstate(all="raise"), pytest.raises(ValueError, match=match):
+        call()
+
+
 def test_integer_frames_are_refused_with_a_pointer_to_the_units():
     frame = np.full((8, 8), 30000, np.uint16)
     with pytest.raises(TypeError, match=r"image has dtype uint16.*tiaug.units.to_celsius\(frame, "

@@ -200,6 +200,17 @@ def fixed_range(image, t_min, t_max, out_range=(-1.0, 1.0), clip=True):
                 f"beyond the range of its dtype {image.dtype}; use clip=True, a wider window "
                 "or a narrower out_range"
             )
+        # The ends can fit while the product before adding `low` does not. Each step of
+        # _rescale is monotonic, so the frame's extremes overflow if any pixel does.
+        extremes = np.array([image.min(), image.max()], image.dtype)
+        with np.errstate(over="ignore"):
+            mapped = _rescale(extremes, t_min, t_max, lo, hi, clip=False)
+        if not np.isfinite(mapped).all():
+            raise ValueError(
+                f"fixed_range with clip=False overflows {image.dtype} on the way: (image - t_min)"
+                " / (t_max - t_min) * (out_range[1] - out_range[0]) leaves its range for this "
+                "frame; use clip=True, a wider window or a narrower out_range"
+            )
     return _rescale(image, t_min, t_max, lo, hi, clip)
 
 
@@ -230,8 +241,9 @@ def scene_range(image, margins=(2.0, 2.0), out_range=(-1.0, 1.0)):
         If `image` is not a float32/float64 array or `margins` / `out_range` are not pairs of
         numbers.
     ValueError
-        If `image` is not 2-D or holds NaN/inf, a margin is outside [0, 100], or `out_range`
-        does not satisfy low < high in the image's dtype.
+        If `image` is not 2-D or holds NaN/inf, a margin is outside [0, 100], `out_range`
+        does not satisfy low < high in the image's dtype, or the frame's ambient estimate less
+        ``margins[0]`` leaves no window below 10000 °C.
 
     See Also
     --------
@@ -269,4 +281,13 @@ def scene_range(image, margins=(2.0, 2.0), out_range=(-1.0, 1.0)):
     # The window stays within the temperatures a camera reports, as fixed_range requires.
     t_min = max(ambient - below, ABSOLUTE_ZERO)
     t_max = min(max(skin, ambient + 1.0) + above, MAX_TEMPERATURE)
+    if not image.dtype.type(t_min) < image.dtype.type(t_max):
+        # Only an ambient estimate at the top of that range: fixed_range would blame its
+        # t_min / t_max, which are not scene_range's arguments.
+        raise ValueError(
+            f"image's ambient estimate {ambient:g} °C less margins[0]={below:g} leaves no window "
+            f"below {MAX_TEMPERATURE:g} °C in its dtype {image.dtype}; scene_range needs an "
+            f"ambient estimate (the frame's 25th percentile) clearly below {MAX_TEMPERATURE:g} "
+            "°C: is the frame in °C? Normalise such a frame with fixed_range"
+        )
     return fixed_range(image, t_min, t_max, out_range)

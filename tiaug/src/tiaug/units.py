@@ -29,6 +29,8 @@ UNITS = ("celsius", "kelvin", "centikelvin", "fahrenheit")
 _ZERO_CELSIUS_IN_KELVIN = 273.15
 # Absolute zero in each unit: no temperature can lie below it.
 _ABSOLUTE_ZERO = {"celsius": -273.15, "kelvin": 0.0, "centikelvin": 0.0, "fahrenheit": -459.67}
+# Largest magnitude of the float32 results.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def to_celsius(array, unit):
@@ -55,7 +57,8 @@ def to_celsius(array, unit):
         objects).
     ValueError
         If `unit` is not one of the four names, or `array` holds a value below absolute zero in
-        that unit (the unit is probably wrong).
+        that unit or a finite value whose °C lie beyond float32's range (the unit is probably
+        wrong).
 
     See Also
     --------
@@ -114,7 +117,7 @@ def from_counts(counts, gain, offset, unit="kelvin"):
         `unit` is not a string.
     ValueError
         If `gain` is zero or not finite, `offset` is not finite, `unit` is unknown, or a
-        calibrated value lies below absolute zero.
+        calibrated value lies below absolute zero or, for a finite count, beyond float32's range.
 
     See Also
     --------
@@ -135,7 +138,15 @@ def from_counts(counts, gain, offset, unit="kelvin"):
     if gain == 0.0:
         raise ValueError("gain must be a non-zero temperature step per count, got 0")
     offset = _check_real(offset, "offset")
-    return _celsius(values * gain + offset, unit, "counts * gain + offset")
+    with np.errstate(over="ignore"):  # refused below, with the calibration named
+        calibrated = values * gain + offset
+    if np.isinf(calibrated[np.isfinite(values)]).any():
+        raise ValueError(
+            f"counts * gain + offset holds inf {unit} for a finite count (gain={gain:g}, "
+            f"offset={offset:g}), beyond float32's range (±{_FLOAT32_MAX:g}); is the "
+            "calibration right?"
+        )
+    return _celsius(calibrated, unit, "counts * gain + offset")
 
 
 def _check_unit(unit):
@@ -170,7 +181,9 @@ def _check_real(value, name):
 
 
 def _celsius(values, unit, name):
-    """float64 `values` in `unit` -> float32 °C, refusing values below absolute zero."""
+    """float64 `values` in `unit` -> float32 °C, refusing values below absolute zero and finite
+    values beyond float32's range."""
+    given = values
     with np.errstate(invalid="ignore"):
         coldest = np.nanmin(values) if values.size and not np.isnan(values).all() else None
     if coldest is not None and coldest < _ABSOLUTE_ZERO[unit]:
@@ -184,4 +197,13 @@ def _celsius(values, unit, name):
         values = values / 100.0 - _ZERO_CELSIUS_IN_KELVIN
     elif unit == "fahrenheit":
         values = (values - 32.0) * (5.0 / 9.0)
-    return values.astype(np.float32)
+    with np.errstate(over="ignore"):  # refused below, with the value named
+        out = values.astype(np.float32)
+    beyond = np.isinf(out) & np.isfinite(values)
+    if beyond.any():
+        k = np.flatnonzero(beyond)[0]
+        raise ValueError(
+            f"{name} holds {given.flat[k]:g} {unit}, {values.flat[k]:g} °C, beyond float32's "
+            f"range (±{_FLOAT32_MAX:g}); is unit={unit!r} what the data holds?"
+        )
+    return out
