@@ -2,6 +2,7 @@
 
 import pickle
 import random
+import re
 import subprocess
 import sys
 
@@ -145,6 +146,41 @@ def test_replay_compose_and_pickle():
     assert wrapped.p == 0.5 and wrapped.transform.netd == 0.2
 
 
+def test_replay_onto_a_different_image_twice():
+    # The record held the whole output dict, so replaying onto another frame returned the first
+    # frame's result: it must hold tiaug's params only.
+    image, mask = face()
+    other, other_mask = image[::-1].copy() + 1.5, mask[::-1].copy()
+    pipeline = A.ReplayCompose([albumentations(TiAug(p=1.0))])
+    pipeline.set_random_seed(4)
+    out = pipeline(image=image, mask=mask)
+    params = pipeline.transforms[0].get_applied_params()["tiaug_params"]
+    want = TiAug(p=1.0).replay(params, image=other, mask=other_mask)
+    for _ in range(2):
+        again = A.ReplayCompose.replay(out["replay"], image=other, mask=other_mask)
+        for key in ("image", "mask", "occluded"):
+            np.testing.assert_array_equal(again[key], want[key])
+    record = out["replay"]["transforms"][0]
+    assert record["applied"] and set(record["params"]) - {"shape"} == {"tiaug_params"}
+
+
+@pytest.mark.parametrize("p", [0.0, 0.5])
+def test_occluded_key_is_written_also_when_albumentations_skips_it(p):
+    # With p < 1 a skipped call returned the data without the "occluded" key its docs promise.
+    image, mask = face()
+    for wrapped in (albumentations(TiAug(), p=p), albumentations(TiAug(), p=p,
+                                                                 occluded_key="occ")):
+        key = wrapped.occluded_key
+        pipeline = A.Compose([wrapped], seed=0)
+        for _ in range(6):
+            out = pipeline(image=image[..., None], mask=mask)
+            assert sorted(out) == sorted(["image", "mask", key])
+            assert out[key].dtype == bool and out[key].shape == image.shape
+        given = np.ones(image.shape, np.uint8)
+        out = A.Compose([albumentations(TiAug(), p=0.0)], seed=0)(image=image, occluded=given)
+        assert out["occluded"] is given  # passed through as albumentations passes any target
+
+
 @pytest.mark.filterwarnings("ignore:Got processor for bboxes:UserWarning")
 def test_targets_tiaug_cannot_move_are_refused():
     image, mask = face()
@@ -274,6 +310,12 @@ def test_monai_errors():
     with pytest.raises(ValueError, match=r"image must be one thermal channel.*got shape "
                                          r"\(3, 48, 64\)"):
         monai(Rotate())({"image": np.stack([image] * 3), "label": mask})
+    # The occlusion map silently overwrote the frame or the labels.
+    for occluded_key, keys in (("image", ("image", "label")), ("label", ("image", "label")),
+                               ("frame", ("frame",))):
+        with pytest.raises(ValueError, match=re.escape(f"occluded_key must differ from the "
+                                                       f"keys {keys!r}, got {occluded_key!r}")):
+            monai(Rotate(), keys=keys, occluded_key=occluded_key)
 
 
 def test_every_adapter_is_documented_where_users_look():

@@ -119,7 +119,7 @@ def monai(transform, keys=("image", "label"), *, occluded_key="occluded", allow_
     TypeError
         If `transform` is not a tiaug transform or `keys` are not strings.
     ValueError
-        If `keys` has not one or two entries.
+        If `keys` has not one or two entries, or `occluded_key` is one of them.
     ImportError
         If MONAI is not installed (``pip install "tiaug[monai]"``).
 

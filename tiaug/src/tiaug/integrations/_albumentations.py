@@ -23,7 +23,17 @@ class TiaugAlbumentations(A.BasicTransform):
             )
         self.transform = transform
         self.occluded_key = occluded_key
+        self._out = None  # this call's output, from get_params_dependent_on_data to apply
         super().__init__(p=check_probability(p))
+
+    def __call__(self, *args, force_apply=False, **kwargs):
+        data = super().__call__(*args, force_apply=force_apply, **kwargs)
+        # Skipped (p < 1, or not applied in a replay), albumentations hands the data back as it
+        # came: the occlusion map is still always written, all False when none was given.
+        if data.get(self.occluded_key) is None and data.get("image") is not None:
+            data[self.occluded_key] = np.zeros(ChannelAxis(data["image"], "image").array.shape,
+                                               bool)
+        return data
 
     @property
     def targets(self):
@@ -60,12 +70,14 @@ class TiaugAlbumentations(A.BasicTransform):
         image, mask, occluded = self._inputs(data)
         out = self.transform(image=image, mask=mask, occluded=occluded,
                              rng=self.random_generator)
-        # The drawn params stay (get_applied_params, ReplayCompose); the arrays are handed over
-        # once to apply_with_params.
-        return {"tiaug_params": out["params"], "_tiaug_out": out}
+        # Only the drawn params go into params (get_applied_params, and ReplayCompose, which
+        # deep-copies them into its record: an output there would be replayed onto any frame);
+        # the arrays are handed over once to apply_with_params.
+        self._out = out
+        return {"tiaug_params": out["params"]}
 
     def apply_with_params(self, params, *args, **kwargs):
-        out = params.pop("_tiaug_out", None)
+        out, self._out = getattr(self, "_out", None), None  # None when pickled without it
         image, mask, occluded = self._inputs(kwargs)
         if out is None:  # replay (A.ReplayCompose): same params, drawn nothing
             out = self.transform.replay(params["tiaug_params"], image=image, mask=mask,

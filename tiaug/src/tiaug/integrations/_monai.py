@@ -21,6 +21,10 @@ class TiaugMonai(Randomizable, MapTransform):
         if not all(isinstance(k, str) for k in (*keys, occluded_key)):
             raise TypeError(f"keys and occluded_key must be strings, got {keys!r}, "
                             f"{occluded_key!r}")
+        if occluded_key in keys:
+            # The occlusion map would silently overwrite the frame or its labels.
+            raise ValueError(f"occluded_key must differ from the keys {keys!r}, got "
+                             f"{occluded_key!r}")
         MapTransform.__init__(self, keys, allow_missing_keys)
         self.transform = transform
         self.occluded_key = occluded_key
