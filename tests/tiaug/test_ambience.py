@@ -327,7 +327,7 @@ def test_bad_parameters_are_refused(kwargs, error, match):
 @pytest.mark.parametrize("args, kwargs, error, match", [
     ((50.0,), {}, ValueError, r"ambient must be in \[-40, 36\], got 50"),
     ((20.0, [{"center": (1, 1), "radius": 0.0, "delta": 1.0}]), {}, ValueError,
-     r"spots\[0\]\['radius'\] must be in \(0, 65536\]"),
+     r"spots\[0\]\['radius'\] must be in \[0.001, 65536\]"),
     ((20.0, [{"center": (1, 1), "delta": 1.0}]), {}, TypeError,
      r"spots\[0\] must be a dict with the keys 'center', 'radius' and 'delta'"),
     ((20.0, {"center": (1, 1), "radius": 2.0, "delta": 1.0}), {}, TypeError,

@@ -62,6 +62,8 @@ _TWO_EYES = 5.0
 _LABEL_SAMPLE = 1 << 14
 # Labels of `classes` must lie within this span: they index a lookup table that long.
 _MAX_LABEL_SPAN = 1 << 16
+# Smallest bump radius in pixels.
+_MIN_RADIUS = 1e-3
 # Below this ambient-to-skin span (°C) the bumps weigh every pixel fully (a uniform frame).
 _MIN_HALF_SPAN = 0.5
 
@@ -104,7 +106,7 @@ def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
         bool array.
     ValueError
         If `image` is not a finite 2-D frame, `ambient` is outside [-40, 36], a spot's centre or
-        radius is not finite (radius in (0, 65536]) or its delta is outside [-10000, 10000],
+        radius is not finite (radius in [0.001, 65536]) or its delta is outside [-10000, 10000],
         `scene` holds a temperature outside [-273.15, 10000], or `mask` / `occluded` has
         another shape.
 
@@ -167,8 +169,10 @@ def _check_spots(spots, name="spots"):
                            high=4.0 * MAX_SIDE)
         col = check_number(center[1], f"{where}['center'][1]", low=-4.0 * MAX_SIDE,
                            high=4.0 * MAX_SIDE)
-        radius = check_number(spot["radius"], f"{where}['radius']", low=0.0,
-                              high=2.0 * MAX_SIDE, low_inclusive=False)
+        # Smaller bumps reach no pixel but the one at their centre, and 1 / radius**2 would
+        # overflow.
+        radius = check_number(spot["radius"], f"{where}['radius']", low=_MIN_RADIUS,
+                              high=2.0 * MAX_SIDE)
         delta = check_number(spot["delta"], f"{where}['delta']", low=-MAX_DIFFERENCE,
                              high=MAX_DIFFERENCE)
         rows.append((row, col, radius, delta))
