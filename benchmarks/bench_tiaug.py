@@ -8,7 +8,8 @@ families, ``RandomOccluders``) within 4 ms per frame and at least 1.5x faster th
 albumentations pipeline. Then the families alone, the preset with the paper's occluders
 (``ThermalOcclusion``) in their place, and both pipelines without occluders, with the time the
 1.5x goal leaves the preset against what its occluders alone take, and ``ThermalAmbience`` at
-p=1 against its goal (0.3 ms per frame) and the frame + labels copy. Also prints the time of
+p=1 against its goal (0.3 ms per frame), ``ThermalCamera`` against its goal (0.5 ms) and the
+frame + labels copy. Also prints the time of
 ``import tiaug`` and of the first (compiling) and cached calls of each numba kernel, measured
 in fresh processes.
 
@@ -52,6 +53,7 @@ from tiaug import (  # noqa: E402
     RandomScale,
     Rotate,
     ThermalAmbience,
+    ThermalCamera,
     ThermalOcclusion,
     TiAug,
 )
@@ -358,12 +360,15 @@ def main():
           f"{PRESET['p_occlusion'] * alone:.2f} (p_occlusion x the time at p=1)")
 
     # The room and the body at p=1, with labels (the regions placed) and without (the room only).
-    ambience, ambience_room, copy = time_per_frame(
+    ambience, ambience_room, camera, copy = time_per_frame(
         [tiaug_fn(ThermalAmbience()), lambda image, labels: ThermalAmbience()(image=image),
-         lambda image, labels: (image.copy(), labels.copy())], frames, args.repeats, clock)
+         tiaug_fn(ThermalCamera()), lambda image, labels: (image.copy(), labels.copy())],
+        frames, args.repeats, clock)
     print(f"ThermalAmbience (p=1, with labels): {ambience:.2f} ms/frame (goal <= 0.3 ms: "
           f"{'PASS' if ambience <= 0.3 else 'FAIL'}), {ambience / copy:.1f}x the frame + labels "
           f"copy; without labels (the room only) {ambience_room:.2f} ms/frame")
+    print(f"ThermalCamera (p=1, a preset drawn per frame): {camera:.2f} ms/frame (goal <= 0.5 "
+          f"ms: {'PASS' if camera <= 0.5 else 'FAIL'}), {camera / copy:.1f}x the copy")
 
     import_s, first, cached = startup_costs()
     print(f"\nimport tiaug (fresh process, median of 5): {import_s * 1e3:.0f} ms")
