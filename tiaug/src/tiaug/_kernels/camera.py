@@ -187,6 +187,18 @@ def _put8(buf, o, stride, offset):
 
 
 @jit
+def _put_rows(buf, o, stride, offset, m):
+    """``o[j * stride + offset + q] = buf[q, j]`` for the first `m` (at most 8) rows of `buf`."""
+    if m == 8:
+        _put8(buf, o, stride, offset)
+        return
+    for q in range(m):
+        row = buf[q]
+        for j in range(row.size):
+            o[j * stride + offset + q] = row[j]
+
+
+@jit
 def resample_rows(image, starts, weights, out):
     """``out[r] = sum_k weights[r, k] * image[starts[r] + k]``: a pass onto the sensor grid along
     axis 0, each output row a weighted sum of whole input rows (:func:`_weighted_row`), with the
@@ -210,13 +222,7 @@ def resample_rows_t(image, starts, weights, out):
         n = min(8, h - r0)
         for q in range(n):
             _weighted_row(image, starts[r0 + q], wt[r0 + q], buf[q])
-        if n == 8:
-            _put8(buf, o, h, r0)
-        else:
-            for q in range(n):
-                row = buf[q]
-                for j in range(row.size):
-                    o[j * h + r0 + q] = row[j]
+        _put_rows(buf, o, h, r0, n)
     return out
 
 
@@ -378,13 +384,7 @@ def lerp_rows_t(src, i0, i1, f, out):
         for q in range(m):
             y = y0 + q
             _lerp_row(src[i0[y]], src[i1[y]], f[y], buf[q])
-        if m == 8:
-            _put8(buf, o, n, y0)
-        else:
-            for q in range(m):
-                row = buf[q]
-                for j in range(row.size):
-                    o[j * n + y0 + q] = row[j]
+        _put_rows(buf, o, n, y0, m)
     return out
 
 
