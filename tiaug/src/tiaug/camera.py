@@ -89,6 +89,7 @@ from ._validation import (
     check_range,
     check_temperature,
 )
+from .noise import _SEED_HIGH, _check_seed
 
 __all__ = ["CAMERAS", "CameraSpec", "ThermalCamera", "reimage"]
 
@@ -99,7 +100,6 @@ _PSF_SIGMA = 0.42
 # The PSF is truncated this many sigmas beyond the detector's footprint (then renormalised).
 _TRUNCATE = 4.0
 _SQRT3 = math.sqrt(3.0)
-_SEED_HIGH = 2**63  # as tiaug.noise: the seed fits int64 params and the kernel's uint64
 _M32 = 0xFFFFFFFF
 _GOLDEN32 = 0x9E3779B9
 # Largest gain error a replay accepts (a factor in (0, _MAX_GAIN]).
@@ -433,14 +433,6 @@ def _check_emissivity(value, name):
                         f"{value!r:.80}")
     return tuple(check_number(v, f"{name}[{k}]", low=0.0, high=1.0, low_inclusive=False)
                  for k, v in enumerate(value))
-
-
-def _check_seed(seed, name):
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(seed).__name__}")
-    if not 0 <= seed < _SEED_HIGH:
-        raise ValueError(f"{name} must be an int in [0, 2**63), got {seed}")
-    return int(seed)
 
 
 def _check_netd(netd):
