@@ -101,8 +101,8 @@ def test_label_moments_match_numpy(mask, labels):
         if rows.size == 0:
             assert label not in moments
             continue
-        n, mean, cov = moments[label]
-        assert n == rows.size
+        n, mean, cov, extent = moments[label]
+        assert n == rows.size and extent == (rows.min(), rows.max())
         np.testing.assert_allclose(mean, [rows.mean(), cols.mean()], atol=1e-9)
         c = np.cov(np.stack([rows, cols]), bias=True)
         np.testing.assert_allclose(cov, [c[0, 0], c[0, 1], c[1, 1]], atol=1e-7)

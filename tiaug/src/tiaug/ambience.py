@@ -181,7 +181,7 @@ def _check_spots(spots, name="spots"):
 
 def _ambience(image, occluded, scene, ambient, spots):
     """The frame moved to `ambient` (None: kept) plus the (k, 4) `spots`; checked arguments."""
-    from ._kernels.ambience import add_bumps, room
+    from ._kernels.ambience import move
 
     image = np.ascontiguousarray(image)
     before, skin = scene
@@ -190,16 +190,16 @@ def _ambience(image, occluded, scene, ambient, spots):
     low, high = dtype(ABSOLUTE_ZERO), dtype(MAX_TEMPERATURE)
     # A frame whose own ambient is at or above the core has no room to move: it stays.
     if ambient is None or not before < MAX_AMBIENT:
-        out = image.copy()
+        if not spots.shape[0]:
+            return image.copy()
+        shift, inv_span = 0.0, 0.0
     else:
-        out = room(image, dtype(ambient - before), dtype(1.0 / (CORE - before)), dtype(CORE),
-                   low, high, np.empty_like(image))
-    if spots.shape[0]:
-        occ = (np.zeros(image.shape, np.uint8) if occluded is None
-               else np.ascontiguousarray(occluded).view(np.uint8))
-        half = max(0.5 * (skin - before), _MIN_HALF_SPAN)
-        add_bumps(image, occ, dtype(before), dtype(1.0 / half), spots, low, high, out)
-    return out
+        shift, inv_span = ambient - before, 1.0 / (CORE - before)
+    occ = (np.zeros((0, 0), np.uint8) if occluded is None or not spots.shape[0]
+           else np.ascontiguousarray(occluded).view(np.uint8))
+    half = max(0.5 * (skin - before), _MIN_HALF_SPAN)
+    return move(image, occ, dtype(shift), dtype(inv_span), dtype(CORE), dtype(before),
+                dtype(1.0 / half), spots, low, high, np.empty_like(image))
 
 
 # ---------------------------------------------------------------- where the regions are
@@ -276,8 +276,8 @@ def _check_classes(classes, name="classes"):
 
 
 def _moments(mask, labels):
-    """{label: (n, (row, col) mean, (var rr, cov rc, var cc))} of the labels present, read on a
-    grid of at most 2**14 points, and the grid's step."""
+    """{label: (n, (row, col) mean, (var rr, cov rc, var cc), (first row, last row))} of the
+    labels present, read on a grid of at most 2**14 points, and the grid's step."""
     from ._kernels.ambience import label_moments
 
     step = max(1, int(math.ceil(math.sqrt(mask.size / _LABEL_SAMPLE))))
@@ -285,12 +285,13 @@ def _moments(mask, labels):
     lut = np.full(max(labels) - lo + 1, len(labels), np.intp)
     for k, label in enumerate(labels):
         lut[label - lo] = k
-    m = label_moments(mask, lut, lo, step, np.empty((len(labels), 6)))
+    m = label_moments(mask, lut, lo, step, np.empty((len(labels), 8)))
     out = {}
-    for label, (n, sr, sc, srr, src, scc) in zip(labels, m.tolist(), strict=True):
+    for label, (n, sr, sc, srr, src, scc, first, last) in zip(labels, m.tolist(), strict=True):
         if n > 0:
             mr, mc = sr / n, sc / n
-            out[label] = (n, (mr, mc), (srr / n - mr * mr, src / n - mr * mc, scc / n - mc * mc))
+            out[label] = (n, (mr, mc), (srr / n - mr * mr, src / n - mr * mc, scc / n - mc * mc),
+                          (int(first), int(last)))
     return out, step
 
 
@@ -310,12 +311,14 @@ def _spread(cov, direction):
     return math.sqrt(max(ur * ur * a + 2.0 * ur * uc * b + uc * uc * c, 0.0))
 
 
-def _eyes(mask, label, mean, cov, step):
+def _eyes(mask, label, moments, step):
     """Centres of the two labelled eyes, or None when the label holds one eye (or none)."""
     from ._kernels.ambience import split_moments
 
+    _, mean, cov, (first, last) = moments
     (ar, ac), _, _ = _axis(cov)
-    m = split_moments(mask, np.int64(label), step, mean[0], mean[1], ar, ac,
+    # Only the label's rows are read again.
+    m = split_moments(mask, np.int64(label), step, first, last, mean[0], mean[1], ar, ac,
                       np.empty((2, 5))).tolist()
     if not (m[0][0] > 0 and m[1][0] > 0):
         return None
@@ -331,7 +334,7 @@ def _anchors(mask, classes):
     found = {k: present[v] for k, v in classes.items() if v in present}
     eyes = nose = mouth = None
     if "eyes" in found:
-        eyes = _eyes(mask, classes["eyes"], found["eyes"][1], found["eyes"][2], step)
+        eyes = _eyes(mask, classes["eyes"], found["eyes"], step)
     if "nose" in found:
         nose = found["nose"]
     if "mouth" in found:

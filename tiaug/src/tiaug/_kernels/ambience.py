@@ -11,7 +11,8 @@ def label_moments(mask, lut, offset, step, out):
     """Zeroth, first and second moments of the labelled regions on every `step`-th row and
     column (from ``step // 2``): a pixel labelled ``v`` counts towards region ``k = lut[v -
     offset]`` when ``0 <= v - offset < lut.size`` and ``k < len(out)``, and ``out[k] = (n, sum
-    r, sum c, sum r*r, sum r*c, sum c*c)`` in pixel coordinates. Returns `out`."""
+    r, sum c, sum r*r, sum r*c, sum c*c, first row, last row)`` in pixel coordinates (the rows
+    0 where n is 0). Returns `out`."""
     out[:] = 0.0
     n = out.shape[0]
     size = lut.size
@@ -25,23 +26,26 @@ def label_moments(mask, lut, offset, step, out):
             k = lut[idx] if 0 <= idx < size else n
             if k < n:
                 fj = np.float64(j)
+                if out[k, 0] == 0.0:
+                    out[k, 6] = fi
                 out[k, 0] += 1.0
                 out[k, 1] += fi
                 out[k, 2] += fj
                 out[k, 3] += fi * fi
                 out[k, 4] += fi * fj
                 out[k, 5] += fj * fj
+                out[k, 7] = fi
     return out
 
 
 @jit
-def split_moments(mask, label, step, r0, c0, ar, ac, out):
-    """Moments of the pixels labelled `label` (on the grid of :func:`label_moments`) on either side
-    of the line through ``(r0, c0)`` across the axis ``(ar, ac)``: ``out[side] = (n, sum r,
-    sum c, sum p, sum p*p)``, ``p`` the position along the axis, side 1 where ``p >= 0``.
-    Returns `out`."""
+def split_moments(mask, label, step, first, last, r0, c0, ar, ac, out):
+    """Moments of the pixels labelled `label` (on the grid of :func:`label_moments`, rows `first`
+    to `last` of it) on either side of the line through ``(r0, c0)`` across the axis ``(ar,
+    ac)``: ``out[side] = (n, sum r, sum c, sum p, sum p*p)``, ``p`` the position along the axis,
+    side 1 where ``p >= 0``. Returns `out`."""
     out[:] = 0.0
-    for i in range(step // 2, mask.shape[0], step):
+    for i in range(first, last + 1, step):
         fi = np.float64(i)
         for j in range(step // 2, mask.shape[1], step):
             if mask[i, j] == label:
@@ -57,54 +61,58 @@ def split_moments(mask, label, step, r0, c0, ar, ac, out):
 
 
 @jit
-def room(image, shift, inv_span, core, low, high, out):
-    """``out = image + shift * s`` with ``s = clip((core - image) * inv_span, 0, 1)``: a pixel at
-    the old ambient or colder moves by the whole `shift`, one at `core` or hotter stays, and
-    those between move in proportion (`inv_span` = 1 / (core - old ambient)); the result is
-    clipped to [`low`, `high`]. The scalars have the frame's dtype. Returns `out`."""
-    x = image.ravel()
-    o = out.ravel()
-    zero = x.dtype.type(0.0)
-    one = x.dtype.type(1.0)
-    for i in range(x.size):
-        t = x[i]
-        s = select_max(select_min((core - t) * inv_span, one), zero)
-        o[i] = select_max(select_min(t + shift * s, high), low)
-    return out
+def move(image, occluded, shift, inv_span, core, ambient, inv_half, spots, low, high, out):
+    """Move `image` to another room and add the body's bumps, row by row, into `out`.
 
-
-@jit
-def add_bumps(image, occluded, ambient, inv_half, spots, low, high, out):
-    """Add to `out` the bumps ``spots[k] = (row, col, radius, delta)``: ``delta * (1 - d**2 /
-    radius**2)**2`` within `radius` pixels of the centre, weighted per pixel by how warm the
-    *input* pixel is, ``clip((image - ambient) * inv_half, 0, 1)``, and left out where
-    `occluded` (uint8, 0 or 1) is set; the pixels changed are clipped to [`low`, `high`].
-    `ambient`, `inv_half`, `low` and `high` have the frame's dtype. Returns `out`."""
+    The room: ``image + shift * s`` with ``s = clip((core - image) * inv_span, 0, 1)`` (a pixel
+    at the old ambient or colder moves by the whole `shift`, one at `core` or hotter stays;
+    `inv_span` = 1 / (core - old ambient); `shift` 0 keeps the room), clipped to [`low`,
+    `high`]. Then each bump ``spots[k] = (row, col, radius, delta)`` in order: ``delta * (1 -
+    d**2 / radius**2)**2`` within `radius` pixels of the centre, weighted by how warm the *input*
+    pixel is, ``clip((image - ambient) * inv_half, 0, 1)``, left out where `occluded` (uint8, 0
+    or 1; an empty array: nothing occluded) is set, each sum clipped to [`low`, `high`]. The
+    scalars have the frame's dtype. Returns `out`.
+    """
     height, width = image.shape
     t = image.dtype.type
     zero, one = t(0.0), t(1.0)
-    for k in range(spots.shape[0]):
-        r0, c0, radius, delta = spots[k, 0], spots[k, 1], spots[k, 2], spots[k, 3]
-        inv_r2 = 1.0 / (radius * radius)
-        col, inv, d = t(c0), t(inv_r2), t(delta)
-        i0 = max(int(np.ceil(r0 - radius)), 0)
-        i1 = min(int(np.floor(r0 + radius)), height - 1)
-        for i in range(i0, i1 + 1):
+    has_occluded = occluded.shape[0] > 0
+    for i in range(height):
+        # The room on the whole row, then the bumps on its spans while the row is in cache.
+        x = image[i]
+        o = out[i]
+        for j in range(width):
+            v = x[j]
+            s = select_max(select_min((core - v) * inv_span, one), zero)
+            o[j] = select_max(select_min(v + shift * s, high), low)
+        for k in range(spots.shape[0]):
+            r0, c0, radius, delta = spots[k, 0], spots[k, 1], spots[k, 2], spots[k, 3]
             dr2 = (i - r0) * (i - r0)
+            if dr2 > radius * radius:
+                continue
+            inv_r2 = 1.0 / (radius * radius)
             # The columns of this row inside the disc: no test per pixel, so the loop vectorises.
-            half = np.sqrt(max(radius * radius - dr2, 0.0))
+            half = np.sqrt(radius * radius - dr2)
             j0 = max(int(np.ceil(c0 - half)), 0)
             j1 = min(int(np.floor(c0 + half)), width - 1)
-            base = t(1.0 - dr2 * inv_r2)
-            # Row views: with 2-D indexing numba left the loop scalar (4x slower).
-            x = image[i, j0:j1 + 1]
-            o = out[i, j0:j1 + 1]
-            occ = occluded[i, j0:j1 + 1]
-            start = t(j0) - col
-            for j in range(x.size):
-                dc = start + t(j)
-                q = select_max(base - dc * dc * inv, zero)
-                w = select_max(select_min((x[j] - ambient) * inv_half, one), zero)
-                w = w * (one - t(occ[j]))
-                o[j] = select_max(select_min(o[j] + d * q * q * w, high), low)
+            if j1 < j0:
+                continue
+            base, inv, d = t(1.0 - dr2 * inv_r2), t(inv_r2), t(delta)
+            start = t(j0) - t(c0)
+            xs = x[j0:j1 + 1]
+            os = o[j0:j1 + 1]
+            if has_occluded:
+                occ = occluded[i, j0:j1 + 1]
+                for j in range(xs.size):
+                    dc = start + t(j)
+                    q = select_max(base - dc * dc * inv, zero)
+                    w = select_max(select_min((xs[j] - ambient) * inv_half, one), zero)
+                    w = w * (one - t(occ[j]))
+                    os[j] = select_max(select_min(os[j] + d * q * q * w, high), low)
+            else:
+                for j in range(xs.size):
+                    dc = start + t(j)
+                    q = select_max(base - dc * dc * inv, zero)
+                    w = select_max(select_min((xs[j] - ambient) * inv_half, one), zero)
+                    os[j] = select_max(select_min(os[j] + d * q * q * w, high), low)
     return out
