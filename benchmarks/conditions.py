@@ -14,10 +14,16 @@ Look-alike conditions form a group (``GROUPS``): a hot room and a warm nose both
 nose's being the face's cold spot, a cold room and a cold nose both deepen it. Each group is
 held out in turn: its leave-one-out model draws ``ThermalAmbience`` without anything of the
 group (rooms no warmer, or no colder, than the lab; nose changes of the other sign only). The
-other models: flips only (the baseline), ``TiAug()`` as it is (no room or body), and
-``TiAug()`` after ``ThermalAmbience`` with everything drawn (``AMBIENCE``). Every model is also
-tested on the occluder families of the transfer study, so that the occluders' transfer of the
-ambience models can be compared with ``TiAug()``'s.
+other models: flips only (the baseline), ``TiAug()`` without room or body, and ``TiAug()``
+after ``ThermalAmbience`` with everything drawn (``AMBIENCE``). Every model is also tested on
+the occluder families of the transfer study, so that the occluders' transfer of the ambience
+models can be compared with ``TiAug()``'s.
+
+The defaults study: ``ThermalAmbience`` (everything drawn) on a quarter, a half (``AMBIENCE``)
+or three quarters of the frames before ``TiAug()`` (``CANDIDATES``). The rule, fixed before these
+runs: of the candidates whose clean change against flips only is at least -1 point, the one with
+the best mean mIoU over the four conditions, provided that its mean mIoU over the occluder
+families stays within 1 point of ``TiAug()``'s.
 
 Per condition c and model m, on the test faces in condition c::
 
@@ -59,6 +65,12 @@ TIAUG = "tiaug"
 AMBIENCE = "ambience"
 # The share of frames ThermalAmbience re-renders in the ambience models.
 P_AMBIENCE = 0.5
+# The defaults study's candidates: the share of frames ThermalAmbience re-renders.
+CANDIDATES = {"ambience_p25": 0.25, AMBIENCE: P_AMBIENCE, "ambience_p75": 0.75}
+# Largest clean cost (mIoU points, against flips only) and largest loss on the occluder families
+# (against TiAug()) that the defaults rule accepts.
+MAX_CLEAN_COST = 1.0
+MAX_FAMILY_LOSS = 1.0
 # What each leave-one-out model's ThermalAmbience leaves out: rooms no colder (warmer) than
 # the lab's 18 (26) °C and nose changes of one sign.
 HELD_OUT = {"cold": dict(ambient=(18.0, 35.0), nose=(0.0, 4.0)),
@@ -77,7 +89,8 @@ def conditions():
 
 def models():
     """Every model of the study."""
-    return (BASE, TIAUG, AMBIENCE, *(f"no_{g}" for g in GROUPS))
+    return (BASE, TIAUG, AMBIENCE, *(f"no_{g}" for g in GROUPS),
+            *(m for m in CANDIDATES if m != AMBIENCE))
 
 
 def pipeline(model, size):
@@ -88,8 +101,11 @@ def pipeline(model, size):
         return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
     if model == TIAUG:
         return tiaug.TiAug(size=size)
-    kwargs = {} if model == AMBIENCE else HELD_OUT[model[len("no_"):]]
-    return tiaug.Compose([tiaug.ThermalAmbience(**kwargs, p=P_AMBIENCE), tiaug.TiAug(size=size)])
+    if model in CANDIDATES:
+        ambience = tiaug.ThermalAmbience(p=CANDIDATES[model])
+    else:
+        ambience = tiaug.ThermalAmbience(**HELD_OUT[model[len("no_"):]], p=P_AMBIENCE)
+    return tiaug.Compose([ambience, tiaug.TiAug(size=size)])
 
 
 def held_out_by(condition):
@@ -210,6 +226,31 @@ def convergence(cfg, done):
     return out
 
 
+def defaults(cfg, done, comparison, n_boot):
+    """The defaults study: per candidate its clean change against flips only (with both tests),
+    its mean mIoU over the conditions and over the occluder families (against ``TiAug()``'s), the
+    nose ROI error on warm noses, and the choice of the rule (module docstring)."""
+    rng = np.random.default_rng(V.DATA_SEED)
+    cms = {m: np.stack([done[V.run_key(m, s)][1]["clean"] for s in cfg.seeds])
+           for m in (BASE, *CANDIDATES)}
+    names = [n for n, r in comparison.items() if not r["condition"]]
+    out = {}
+    for m, p in CANDIDATES.items():
+        clean = T.compare(cms[m], cms[BASE], n_boot, rng)
+        under = float(np.mean([comparison[c][m]["miou"]["aug"] for c in conditions()]))
+        families = float(np.mean([comparison[f][m]["miou"]["aug"]
+                                  - comparison[f][TIAUG]["miou"]["aug"] for f in names]))
+        out[m] = {"p": p, "clean": clean, "conditions_miou": under,
+                  "families_vs_tiaug": families,
+                  "warm_nose_roi": comparison["warm_nose"][m]["nose_roi"],
+                  "eligible": clean["mean_diff"] >= -MAX_CLEAN_COST
+                  and families >= -MAX_FAMILY_LOSS}
+    eligible = [m for m in CANDIDATES if out[m]["eligible"]]
+    choice = max(eligible, key=lambda m: out[m]["conditions_miou"]) if eligible else None
+    return {"candidates": out, "choice": choice,
+            "p_ambience": None if choice is None else CANDIDATES[choice]}
+
+
 def _pct(x):
     return "–" if V._missing(x) else f"{100 * x:.0f} %"
 
@@ -267,6 +308,15 @@ def format_rst(result):
             rows.append([name, f"{ti:.1f}", f"{amb:.1f}", f"{amb - ti:+.1f}"])
     lines += V.list_table("Occluder families: mIoU (%) of TiAug() and TiAug() + ambience",
                           ["family", "TiAug()", "TiAug() + ambience", "difference"], rows)
+    d = result["defaults"]
+    rows = [[f"{c['p']:g}", f"{c['clean']['mean_diff']:+.2f} ({c['clean']['verdict']})",
+             f"{c['conditions_miou']:.1f}", f"{c['families_vs_tiaug']:+.1f}",
+             _roi(c["warm_nose_roi"]), "yes" if m == d["choice"] else ""]
+            for m, c in d["candidates"].items()]
+    lines += [""] + V.list_table(
+        "Defaults: ThermalAmbience on a share p of the frames before TiAug()",
+        ["p", "clean change vs flips only", "mean mIoU over the conditions",
+         "occluder families vs TiAug()", "nose ROI error °C, warm nose", "chosen"], rows)
     rows = [[m, *(f"{x:.1f}" for x in c["clean_miou"]),
              f"{c['clean_miou'][1] - c['clean_miou'][0]:+.1f}"]
             for m, c in result["convergence"].items()]
@@ -288,6 +338,7 @@ def run_study(cfg, out_dir, fresh=False, progress=True):
               "conditions": compare(cfg, done, cfg.bootstrap),
               "convergence": convergence(cfg, done),
               "elapsed_s": time.perf_counter() - started}
+    result["defaults"] = defaults(cfg, done, result["conditions"], cfg.bootstrap)
     T.write_results(out_dir, {"conditions": result["conditions"], "conditions_study": {
         k: v for k, v in result.items() if k != "conditions"}}, "conditions_table.rst",
         format_rst(result))
@@ -309,6 +360,10 @@ def main(argv=None):
                   f"({_gap(e['half_schedule'])} after "
                   f"{e['half_schedule']['iterations']}), clean {e['clean_delta']:+.2f}, nose ROI "
                   f"{_roi(e['nose_roi'])} °C ({e['verdict']})")
+    for c in result["defaults"]["candidates"].values():
+        print(f"p={c['p']:g}: clean {c['clean']['mean_diff']:+.2f}, conditions "
+              f"{c['conditions_miou']:.1f}, families vs TiAug() {c['families_vs_tiaug']:+.1f}")
+    print(f"defaults: p_ambience={result['defaults']['p_ambience']}")
     print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
     return result
 

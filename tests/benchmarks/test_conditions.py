@@ -84,8 +84,16 @@ def test_tiny_study_writes_its_table_and_resumes(tmp_path, monkeypatch):
         roi = z["pred:roi/hot_room"]
         assert roi.shape[1:] == (V.NUM_CLASSES, 2)
         assert "pred:roi/half:hot_room" in z.files
+    d = study["conditions_study"]["defaults"]
+    assert set(d["candidates"]) == set(conditions.CANDIDATES)
+    for c in d["candidates"].values():
+        assert c["eligible"] == (c["clean"]["mean_diff"] >= -conditions.MAX_CLEAN_COST
+                                 and c["families_vs_tiaug"] >= -conditions.MAX_FAMILY_LOSS)
+    eligible = {m: c["conditions_miou"] for m, c in d["candidates"].items() if c["eligible"]}
+    assert d["choice"] == (max(eligible, key=eligible.get) if eligible else None)
     table = (tmp_path / "conditions_table.rst").read_text()
     assert "hot_room" in table and "list-table" in table and "glasses" in table
+    assert "Defaults" in table
     stamps = {p: p.stat().st_mtime for p in (tmp_path / "conditions_runs").glob("*.json")}
     conditions.main(["--tiny", "--out", str(tmp_path), "--no-progress"])  # resumes: no retraining
     assert stamps == {p: p.stat().st_mtime for p in (tmp_path / "conditions_runs").glob("*.json")}
