@@ -97,7 +97,8 @@ def pipeline(name, size):
 
     if PIPELINES[name] is None:
         return T.pipeline(T.BASE, size)
-    return tiaug.TiAug(occluders="families", size=size, **PIPELINES[name])
+    # Without the room and the body, which joined TiAug after this study.
+    return tiaug.TiAug(occluders="families", p_ambience=0.0, size=size, **PIPELINES[name])
 
 
 def test_sets(test):

@@ -112,20 +112,23 @@ def normalize_frame(image):
 
 
 def tiaug_pipeline(size=None):
-    """The TiAug preset: flips, mild rotation and scaling, occluder families (hands, drinks,
-    glasses, masks, hair, ...) and NETD sensor noise (its blur is off by default). `size` is the
+    """The TiAug preset: another room and physiological state, flips, mild rotation and scaling,
+    occluder families (hands, drinks, glasses, masks, hair, ...) and NETD sensor noise (its blur
+    is off by default). `size` is the
     output (H, W) (None keeps each frame's size)."""
     return tiaug.TiAug(size=size)
 
 
 def geometric_pipeline(size=None):
-    """The paper's baseline augmentation: TiAug without its occluders and sensor noise.
+    """The paper's baseline augmentation: TiAug without its room and body, occluders and sensor
+    noise.
 
     The paper applies these "basic geometric transformations including ... Gaussian blur"
     (flips, rotation, scaling, blur) in all its experiments; taking them from the TiAug preset
     keeps the ablation exact, so the blur is off here as in the preset's defaults.
     """
-    dropped = (tiaug.RandomOccluders, tiaug.ThermalOcclusion, tiaug.NETDNoise)
+    dropped = (tiaug.ThermalAmbience, tiaug.RandomOccluders, tiaug.ThermalOcclusion,
+               tiaug.NETDNoise)
     return tiaug.Compose([t for t in tiaug_pipeline(size).transforms
                           if not isinstance(t, dropped)])
 

@@ -13,10 +13,13 @@ from tiaug import (
     RandomOccluders,
     RandomScale,
     Rotate,
+    ThermalAmbience,
     ThermalOcclusion,
     TiAug,
     VerticalFlip,
 )
+from tiaug.ambience import DEFAULT_CLASSES
+from tiaug.datasets import make_face
 from tiaug.geometry import GeometricTransform, warp
 from tiaug.occlusion import FAMILIES
 
@@ -214,7 +217,46 @@ def test_tiaug_defaults_keep_faces_upright_and_draw_the_families():
         f"TiAug(netd=0.1, occluders='families', families={FAMILIES!r}, temperature=None, "
         "label_policy='ignore', ignore_index=255, fill='edge', mask_fill=0, "
         "angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_blur=0.0, "
-        "p_occlusion=0.75, p_noise=0.5, vflip=False, size=None, p=1.0)")
+        "p_occlusion=0.75, p_noise=0.5, p_ambience=0.0, classes=None, vflip=False, size=None, "
+        "p=1.0)")
+
+
+def test_tiaug_without_the_room_and_body_is_the_chain_before_them():
+    aug = TiAug(p_ambience=0.0)
+    assert [type(t) for t in aug.transforms] == [HorizontalFlip, Rotate, RandomScale,
+                                                 GaussianBlur, RandomOccluders, NETDNoise]
+    assert aug.p_ambience == 0.0 and "p_ambience=0.0" in repr(aug)
+
+
+@pytest.mark.parametrize("p_ambience", [0.25, 0.5, 1.0])
+def test_tiaug_draws_as_thermal_ambience_before_tiaug_without_it(p_ambience):
+    # The studies train "ThermalAmbience(p) then TiAug(p_ambience=0)": the preset draw for draw.
+    image, mask = face()
+    chained = Compose([ThermalAmbience(p=p_ambience), TiAug(p_ambience=0.0)])
+    for seed in range(6):
+        a = TiAug(p_ambience=p_ambience)(image=image, mask=mask, rng=seed)
+        b = chained(image=image, mask=mask, rng=seed)
+        for key in ("image", "mask", "occluded"):
+            np.testing.assert_array_equal(a[key], b[key])
+
+
+def test_tiaug_classes_place_the_regions_and_the_lenses():
+    image, mask = make_face((96, 120), subject=1, rng=0)
+    moved = np.where(mask == 3, 7, mask).astype(np.uint8)
+    aug = TiAug(classes={"eyes": 7, "nose": 5, "mouth": 2}, p_ambience=0.5)
+    assert aug.transforms[0].classes == {"eyes": 7, "nose": 5, "mouth": 2}
+    assert aug.transforms[-2].eye_label == 7 and TiAug().transforms[-2].eye_label == 3
+    assert "classes={'eyes': 7, 'nose': 5, 'mouth': 2}" in repr(aug)
+    assert repr(aug.transforms[0]) == repr(ThermalAmbience(classes=aug.classes, p=0.5))
+    assert TiAug(classes=dict(DEFAULT_CLASSES)).classes is None  # the defaults, spelled out
+    out = TiAug(p_ambience=1.0, classes=aug.classes)(image=image, mask=moved, rng=0)
+    ref = TiAug(p_ambience=1.0)(image=image, mask=mask, rng=0)
+    np.testing.assert_array_equal(out["image"], ref["image"])
+    np.testing.assert_array_equal(out["occluded"], ref["occluded"])
+    with pytest.raises(ValueError, match=r"p_ambience must be in \[0, 1\], got 2"):
+        TiAug(p_ambience=2)
+    with pytest.raises(ValueError, match="classes may hold the keys"):
+        TiAug(classes={"ears": 1})
 
 
 def test_tiaug_defaults_ignore_the_labels_under_occluders():
@@ -287,7 +329,7 @@ def test_a_skipped_occluder_still_refuses_a_mask_that_cannot_hold_ignore_index(o
 
 def test_tiaug_paper_occluders_keep_the_defaults_geometry():
     aug = TiAug(occluders="paper")
-    occlusion = aug.transforms[4]
+    occlusion = aug.transforms[-2]
     assert type(occlusion) is ThermalOcclusion and occlusion.p == aug.p_occlusion == 0.75
     assert occlusion.temperature == aug.temperature == "any" and aug.families is None
     assert aug.angle == (-10.0, 10.0) and aug.label_policy == "ignore"
@@ -295,11 +337,11 @@ def test_tiaug_paper_occluders_keep_the_defaults_geometry():
 
 def test_tiaug_draws_the_occluder_families():
     aug = TiAug(occluders="families", label_policy="ignore", ignore_index=99)
-    occlusion = aug.transforms[4]
+    occlusion = aug.transforms[-2]
     assert type(occlusion) is RandomOccluders and occlusion.p == 0.75
     assert occlusion.families == FAMILIES == aug.families and aug.temperature is None
     assert occlusion.label_policy == "ignore" and occlusion.ignore_index == 99
-    assert TiAug(occluders="families", families=["hand", "cup"]).transforms[4].families == (
+    assert TiAug(occluders="families", families=["hand", "cup"]).transforms[-2].families == (
         "hand", "cup")
     assert repr(aug).startswith(
         f"TiAug(netd=0.1, occluders='families', families={FAMILIES!r}, temperature=None, "
@@ -352,8 +394,9 @@ def test_tiaug_forwards_its_knobs():
     aug = TiAug(netd=0.05, occluders="paper", temperature=(40, 60), label_policy="ignore",
                 ignore_index=99,
                 fill=20.0, mask_fill=99, angle=(0, 360), scale=1.0, p_geometry=1.0,
-                p_blur=0.0, p_occlusion=0.25, p_noise=1.0, size=(24, 32))
-    _, rot, resize, blur, occlusion, noise = aug.transforms
+                p_blur=0.0, p_occlusion=0.25, p_noise=1.0, p_ambience=0.75, size=(24, 32))
+    ambience, _, rot, resize, blur, occlusion, noise = aug.transforms
+    assert ambience.p == aug.p_ambience == 0.75 and ambience.ignore_index == 99
     assert noise.netd == 0.05 and occlusion.temperature == (40.0, 60.0)
     assert occlusion.ignore_index == 99 and rot.fill == resize.fill == 20.0
     assert rot.mask_fill == resize.mask_fill == 99 and rot.angle == (0.0, 360.0)

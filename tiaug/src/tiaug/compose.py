@@ -3,6 +3,7 @@
 
 from ._base import Transform, skipped
 from ._validation import check_probability
+from .ambience import DEFAULT_CLASSES, ThermalAmbience, _check_classes
 from .blur import GaussianBlur
 from .geometry import (
     GeometricTransform,
@@ -249,7 +250,8 @@ class TiAug(Compose):
     """The recommended thermal augmentation pipeline (after SAM-CL, BMVC 2022, Sec. 3.2) as one
     transform; :meth:`paper` builds the paper's own.
 
-    In order: :class:`~tiaug.HorizontalFlip` (p=0.5), then (with ``vflip=True``)
+    In order: :class:`~tiaug.ThermalAmbience` (another room and physiological state, with
+    probability `p_ambience`), :class:`~tiaug.HorizontalFlip` (p=0.5), then (with ``vflip=True``)
     :class:`~tiaug.VerticalFlip` (p=0.5), :class:`~tiaug.Rotate` and :class:`~tiaug.RandomScale`
     (each with probability `p_geometry`) -- fused into one resampling -- then
     :class:`~tiaug.GaussianBlur` (sigma 1.0-1.2 px, with probability `p_blur`: off by default),
@@ -297,6 +299,15 @@ class TiAug(Compose):
         Probability of occluders on a frame (the paper: 0.5).
     p_noise : float, optional
         Probability of the sensor noise (the paper: 0.5).
+    p_ambience : float, optional
+        Probability of another room and physiological state (:class:`~tiaug.ThermalAmbience`
+        with its defaults: rooms of 10-35 °C, the nose tip ±4 °C, the other regions ±1 °C). It
+        comes first, so that the occluders take their temperatures from the new room. With 0
+        it is left out of the chain (the pipeline before it joined, draw for draw).
+    classes : dict, optional
+        Label values of ``"eyes"``, ``"nose"`` and ``"mouth"`` in your masks, which place the
+        body's regions (and the eyes the eyeglasses' lenses); None: those of
+        :mod:`tiaug.datasets` (eyes 3, nose 5, mouth 2). Masks without them get the room only.
     vflip : bool, optional
         Also flip upside down with probability 0.5.
     size : (int, int) or None, optional
@@ -350,7 +361,8 @@ class TiAug(Compose):
     def __init__(self, netd=0.1, occluders="families", families=None, temperature=None,
                  label_policy="ignore", ignore_index=255, fill="edge", mask_fill=0,
                  angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_blur=0.0,
-                 p_occlusion=0.75, p_noise=0.5, vflip=False, size=None, p=1.0):
+                 p_occlusion=0.75, p_noise=0.5, p_ambience=0.0, classes=None, vflip=False,
+                 size=None, p=1.0):
         if not isinstance(vflip, bool):
             raise TypeError(f"vflip must be True or False, got {vflip!r}")
         if occluders not in OCCLUDERS:
@@ -361,6 +373,8 @@ class TiAug(Compose):
         p_blur = check_probability(p_blur, "p_blur")
         p_occlusion = check_probability(p_occlusion, "p_occlusion")
         p_noise = check_probability(p_noise, "p_noise")
+        p_ambience = check_probability(p_ambience, "p_ambience")
+        classes = _check_classes(classes)
         rot = Rotate(angle=angle, fill=fill, mask_fill=mask_fill, p=p_geometry)
         resize = RandomScale(scale=scale, aspect=(0.9, 1.1), size=size, fill=fill,
                              mask_fill=mask_fill, p=p_geometry)
@@ -370,8 +384,9 @@ class TiAug(Compose):
                                  "the families take theirs from each frame's ambient and skin "
                                  f"temperatures, got temperature={temperature!r}")
             kwargs = {} if families is None else {"families": families}
-            occlusion = RandomOccluders(**kwargs, label_policy=label_policy,
-                                        ignore_index=ignore_index, p=p_occlusion)
+            occlusion = RandomOccluders(**kwargs, eye_label=classes.get(
+                "eyes", DEFAULT_CLASSES["eyes"]), label_policy=label_policy,
+                ignore_index=ignore_index, p=p_occlusion)
         else:
             if families is not None:
                 raise ValueError("families chooses the occluder families "
@@ -382,7 +397,9 @@ class TiAug(Compose):
                                          p=p_occlusion)
         blur = GaussianBlur(sigma=(1.0, 1.2), p=p_blur)
         noise = NETDNoise(netd=netd, p=p_noise)
+        ambience = ThermalAmbience(classes=classes, ignore_index=ignore_index, p=p_ambience)
         super().__init__([
+            *([ambience] if p_ambience > 0.0 else []),
             HorizontalFlip(p=0.5),
             *([VerticalFlip(p=0.5)] if vflip else []),
             rot,
@@ -406,6 +423,8 @@ class TiAug(Compose):
         self.p_blur = blur.p
         self.p_occlusion = occlusion.p
         self.p_noise = noise.p
+        self.p_ambience = ambience.p
+        self.classes = None if classes == DEFAULT_CLASSES else classes
         self.vflip = vflip
         self.size = resize.size
 
@@ -424,16 +443,16 @@ class TiAug(Compose):
         >>> TiAug.paper(netd=0.05)
         TiAug(netd=0.05, occluders='paper', families=None, temperature='any', \
 label_policy='keep', ignore_index=255, fill='edge', mask_fill=0, angle=(-30.0, 30.0), \
-scale=(0.5, 2.0), p_geometry=1.0, p_blur=0.5, p_occlusion=0.5, p_noise=0.5, vflip=True, \
-size=None, p=1.0)
+scale=(0.5, 2.0), p_geometry=1.0, p_blur=0.5, p_occlusion=0.5, p_noise=0.5, p_ambience=0.0, \
+classes=None, vflip=True, size=None, p=1.0)
         """
         recipe = dict(occluders="paper", label_policy="keep", angle=(-30.0, 30.0),
                       scale=(0.5, 2.0), p_geometry=1.0, p_blur=0.5, p_occlusion=0.5, p_noise=0.5,
-                      vflip=True)
+                      p_ambience=0.0, vflip=True)
         return cls(**{**recipe, **kwargs})
 
     def _repr_args(self):
         keys = ("netd", "occluders", "families", "temperature", "label_policy", "ignore_index",
                 "fill", "mask_fill", "angle", "scale", "p_geometry", "p_blur",
-                "p_occlusion", "p_noise", "vflip", "size", "p")
+                "p_occlusion", "p_noise", "p_ambience", "classes", "vflip", "size", "p")
         return {k: getattr(self, k) for k in keys}

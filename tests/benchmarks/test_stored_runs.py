@@ -1,0 +1,44 @@
+"""Every stored run of the studies was trained with the pipeline its study's code builds today:
+a changed default must add a model, never silently change what a published number measured."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "benchmarks" / "results"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "examples"))
+
+import conditions  # noqa: E402
+import defaults  # noqa: E402
+
+import normalization  # noqa: E402
+import transfer  # noqa: E402
+
+# Run store: the study's pipeline(model, size); a normalization run's model is
+# "<pipeline>_<normalization>".
+STUDIES = {
+    "transfer_runs": transfer.pipeline,
+    "defaults_runs": defaults.pipeline,
+    "normalization_runs": lambda model, size: normalization._pipeline(
+        model.rsplit("_", 1)[0], size),
+    "conditions_runs": conditions.pipeline,
+}
+
+
+def stored(store):
+    return sorted((RESULTS / store).glob("*.json"))
+
+
+@pytest.mark.parametrize("store", sorted(STUDIES))
+def test_each_stored_run_names_the_pipeline_its_study_builds(store):
+    runs = stored(store)
+    assert runs, f"no stored runs in {store}"
+    for path in runs:
+        fingerprint = json.loads(path.read_text())["fingerprint"]
+        model = path.stem.rsplit("_seed", 1)[0]
+        built = STUDIES[store](model, tuple(fingerprint["size"]))
+        assert fingerprint["augmentation"] == repr(built), path.name
