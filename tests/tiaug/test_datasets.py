@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tiaug import datasets
+from tiaug import _sensors, datasets
+from tiaug.camera import CAMERAS, CameraSpec
 from tiaug.datasets import CLASS_NAMES, CONDITIONS, make_face, subject_split, synthetic_faces
 
 SHAPE = (256, 320)
@@ -457,3 +458,267 @@ def test_condition_errors(condition, error, match):
         make_face((64, 64), rng=0, condition=condition)
     with pytest.raises(error, match=match):
         synthetic_faces(2, (64, 64), rng=0, condition=condition)
+
+
+# --------------------------------------------------------------------------- cameras
+
+# A camera without fixed pattern, errors, quantisation or noise of its own.
+IDEAL = CameraSpec("ideal", (640, 480), pitch=12.0, f_number=1.0, netd=0.0)
+
+
+def _mean_abs_laplacian(image, where):
+    from scipy.ndimage import laplace
+
+    return np.abs(laplace(image.astype(np.float64)))[where].mean()
+
+
+@pytest.mark.parametrize("camera", [*CAMERAS, IDEAL])
+@given(seed=seeds, subject=st.none() | st.integers(0, 10**6),
+       coverage=st.floats(0.05, 1.0))
+def test_camera_keeps_the_labels_and_the_stream(camera, seed, subject, coverage):
+    lab, lab_labels = make_face((64, 80), subject=subject, rng=seed)
+    rng = np.random.default_rng(seed)
+    image, labels = make_face((64, 80), subject=subject, rng=rng, camera=camera,
+                              coverage=coverage)
+    np.testing.assert_array_equal(labels, lab_labels)
+    assert image.shape == (64, 80) and image.dtype == np.float32 and np.isfinite(image).all()
+    assert image.flags.c_contiguous
+    # The main stream advanced exactly as in the lab: the next frame is the lab's next frame.
+    after = np.random.default_rng(seed)
+    make_face((64, 80), subject=subject, rng=after)
+    assert rng.bit_generator.state == after.bit_generator.state
+
+
+@pytest.mark.parametrize("camera", ["lepton", "tc001", "boson640"])
+def test_synthetic_faces_with_a_camera_pair_with_the_lab_set(camera):
+    lab = synthetic_faces(4, COND_SHAPE, subjects=[4, 2, 9], rng=1)
+    data = synthetic_faces(4, COND_SHAPE, subjects=[4, 2, 9], rng=1, camera=camera)
+    np.testing.assert_array_equal(data.labels, lab.labels)
+    np.testing.assert_array_equal(data.subjects, lab.subjects)
+    assert not np.array_equal(data.images, lab.images)
+    # Frame by frame the frames of make_face from one stream, and the same camera frame per seed.
+    rng = np.random.default_rng(1)
+    for i, s in enumerate([4, 2, 9, 4]):
+        image, labels = make_face(COND_SHAPE, subject=s, rng=rng, camera=camera)
+        np.testing.assert_array_equal(data.images[i], image)
+        np.testing.assert_array_equal(data.labels[i], labels)
+    np.testing.assert_array_equal(
+        synthetic_faces(4, COND_SHAPE, subjects=[4, 2, 9], rng=1, camera=camera).images,
+        data.images)
+
+
+@pytest.mark.parametrize("camera", ["lepton", "cooled_mwir"])
+def test_camera_combines_with_a_condition(camera):
+    lab, lab_labels = make_face(COND_SHAPE, subject=3, rng=7)
+    hot, hot_labels = make_face(COND_SHAPE, subject=3, rng=7, condition="hot_room")
+    image, labels = make_face(COND_SHAPE, subject=3, rng=7, condition="hot_room", camera=camera)
+    np.testing.assert_array_equal(labels, lab_labels)
+    np.testing.assert_array_equal(hot_labels, lab_labels)
+    # The hot room's wall, within the camera's accuracy (±5 °C and 5 % of T - ambient at most).
+    spec = CAMERAS[camera]
+    assert np.abs(_corners(image) - _corners(hot)).max() < spec.accuracy[0] + 0.5
+    data = synthetic_faces(3, COND_SHAPE, subjects=[4, 2], rng=1, condition="hot_room",
+                           camera=camera)
+    np.testing.assert_array_equal(data.labels,
+                                  synthetic_faces(3, COND_SHAPE, subjects=[4, 2], rng=1).labels)
+
+
+@pytest.mark.parametrize("call", sorted(LAB_DIGESTS))
+def test_no_camera_leaves_the_lab_frames_bit_identical(call):
+    assert _sha256(*LAB_CALLS[call](camera=None)) == LAB_DIGESTS[call]
+    assert _sha256(*LAB_CALLS[call](camera=None, coverage=0.3)) == LAB_DIGESTS[call]
+
+
+def test_same_seed_same_camera_frame_and_cameras_differ():
+    frames = {}
+    for camera in CAMERAS:
+        a, _ = make_face(COND_SHAPE, subject=5, rng=11, camera=camera, coverage=0.4)
+        b, _ = make_face(COND_SHAPE, subject=5, rng=np.random.default_rng(11), camera=camera,
+                         coverage=0.4)
+        np.testing.assert_array_equal(a, b)
+        frames[camera] = a
+    names = list(frames)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not np.array_equal(frames[a], frames[b]), (a, b)
+    # A camera is its numbers: a spec equal to a preset gives the preset's frame, and the two
+    # Bosons (equal but for the resolution) give the same frame once both grids are the frame's.
+    np.testing.assert_array_equal(
+        make_face(COND_SHAPE, subject=5, rng=11, camera=CAMERAS["tc001"], coverage=0.4)[0],
+        frames["tc001"])
+    np.testing.assert_array_equal(
+        make_face(COND_SHAPE, subject=5, rng=11, camera="boson320", coverage=0.5)[0],
+        make_face(COND_SHAPE, subject=5, rng=11, camera="boson640", coverage=0.5)[0])
+    # Another seed gives another frame, another coverage another sensor grid.
+    assert not np.array_equal(
+        make_face(COND_SHAPE, subject=5, rng=12, camera="tc001", coverage=0.4)[0],
+        frames["tc001"])
+    assert not np.array_equal(
+        make_face(COND_SHAPE, subject=5, rng=11, camera="tc001", coverage=0.3)[0],
+        frames["tc001"])
+
+
+def test_a_coarse_camera_loses_fine_detail():
+    for seed in range(3):
+        lab, labels = make_face((192, 240), subject=seed, rng=seed)
+        lepton, _ = make_face((192, 240), subject=seed, rng=seed, camera="lepton", coverage=0.5)
+        assert _sensors.sensor_shape((192, 240), CAMERAS["lepton"], 0.5) == (64, 80)
+        face = labels > 0
+        # 80 sensor columns across 240 pixels: the face's high frequencies are gone.
+        assert _mean_abs_laplacian(lepton, face) < 0.5 * _mean_abs_laplacian(lab, face)
+        # Still the same face, aligned with the labels: the hot inner eye corners stay in the
+        # eyes and the nose tip stays cooler than the cheeks.
+        offset = np.median(lepton[face]) - np.median(lab[face])
+        assert np.abs((lepton - offset) - lab)[face].mean() < 0.6
+        hottest = np.unravel_index(np.argmax(np.where(face, lepton, -np.inf)), labels.shape)
+        assert np.abs(np.subtract(hottest, np.argwhere(labels == 3).mean(0))).max() < 30
+
+
+def test_a_camera_finer_than_the_frame_keeps_the_lab_grid():
+    shape = (96, 120)
+    assert _sensors.sensor_shape(shape, CAMERAS["boson640"], 1.0) == shape
+    for seed in range(3):
+        lab, labels = make_face(shape, subject=seed, rng=seed)
+        boson, _ = make_face(shape, subject=seed, rng=seed, camera="boson640", coverage=1.0)
+        face = labels > 0
+        assert _mean_abs_laplacian(boson, face) > 0.95 * _mean_abs_laplacian(lab, face)
+        # Without fixed pattern, errors and extra noise the camera's frame is the lab frame.
+        ideal, _ = make_face(shape, subject=seed, rng=seed, camera=IDEAL, coverage=1.0)
+        np.testing.assert_array_equal(ideal, lab)
+
+
+def test_sensor_grid_size():
+    lepton = CAMERAS["lepton"]
+    assert _sensors.sensor_shape((256, 320), lepton, 0.5) == (64, 80)
+    assert _sensors.sensor_shape((256, 320), lepton, 1.0) == (128, 160)
+    assert _sensors.sensor_shape((256, 320), lepton, 0.01) == (13, 16)  # at least 16 columns
+    assert _sensors.sensor_shape((97, 61), CAMERAS["a655sc"], 0.5) == (97, 61)  # the frame's
+
+
+def _random_draws(rng, h, w, scale=1.0):
+    return _sensors.Draws(
+        column=rng.normal(0, scale, w), row=rng.normal(0, scale, h),
+        pixel=rng.normal(0, scale, (h, w)), gain_residual=rng.normal(0, 0.1 * scale, (h, w)),
+        vignetting=float(rng.uniform(-scale, scale)), offset=float(rng.uniform(-5, 5)),
+        gain=float(rng.uniform(0.9, 1.1)))
+
+
+def _apply_per_pixel(image, ambient, d, step):
+    """The sensor effects one pixel at a time, as the docstring of tiaug.datasets states them."""
+    h, w = image.shape
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    half_diagonal = np.hypot(cy, cx)
+    out = np.empty((h, w))
+    for i in range(h):
+        for j in range(w):
+            t = float(image[i, j])
+            rho = np.hypot(i - cy, j - cx) / half_diagonal
+            t = (t + d.column[j] + d.row[i] + d.pixel[i, j] + d.gain_residual[i, j] * (t - ambient)
+                 + d.vignetting * rho**2)
+            t = t + d.offset + (d.gain - 1) * (t - ambient)
+            out[i, j] = round(t / step) * step if step > 0 else t
+    return out
+
+
+@given(seed=seeds, h=st.integers(2, 9), w=st.integers(2, 9),
+       step=st.sampled_from([0.0, 0.01, 1 / 64, 0.5]))
+def test_sensor_effects_match_a_per_pixel_loop(seed, h, w, step):
+    rng = np.random.default_rng(seed)
+    image = rng.uniform(15.0, 37.0, (h, w)).astype(np.float32)
+    ambient = float(rng.uniform(10.0, 30.0))
+    d = _random_draws(rng, h, w)
+    out = _sensors.apply(image, ambient, d, step)
+    assert out.dtype == np.float64 and out.shape == (h, w)
+    np.testing.assert_allclose(out, _apply_per_pixel(image, ambient, d, step), rtol=0, atol=1e-9)
+    if step:
+        assert np.abs(out / step - np.round(out / step)).max() < 1e-9
+
+
+def test_sensor_effects_without_a_pattern_or_errors_are_the_identity():
+    rng = np.random.default_rng(0)
+    image = rng.uniform(15.0, 37.0, (12, 16)).astype(np.float32)
+    zero = _sensors.Draws(np.zeros(16), np.zeros(12), np.zeros((12, 16)), np.zeros((12, 16)),
+                          0.0, 0.0, 1.0)
+    np.testing.assert_array_equal(_sensors.apply(image, 22.0, zero, 0.0), image)
+    # An ideal camera draws exactly these.
+    drawn = _sensors.draw(rng, IDEAL, (12, 16))
+    np.testing.assert_array_equal(_sensors.apply(image, 22.0, drawn, IDEAL.step), image)
+
+
+@pytest.mark.parametrize("camera", ["tc001", "lepton", "boson320"])
+def test_quantisation_on_the_sensor_grid(camera):
+    spec = CAMERAS[camera]
+    rng = np.random.default_rng(4)
+    ident = datasets._identity(4, None)
+    fr = datasets._faces.frame(rng, ident)
+    state = rng.bit_generator.state
+    sensor = _sensors.record((192, 240), ident, fr, rng, spec, 0.5, "landmarks")
+    assert rng.bit_generator.state == state  # the lab stream is not advanced
+    assert sensor.shape == _sensors.sensor_shape((192, 240), spec, 0.5)
+    steps = sensor / spec.step
+    assert np.abs(steps - np.round(steps)).max() < 1e-6
+    assert np.unique(np.round(steps)).size > 100  # the face's temperatures, not a constant
+
+
+def test_wall_noise_grows_with_the_netd():
+    # On the wall (after subtracting the lab frame) only the camera's noise and fixed pattern are
+    # left (and a near-constant calibration offset, which std ignores).
+    shape = (384, 480)
+
+    def wall_noise(camera, seed):
+        lab, labels = make_face(shape, rng=seed)
+        image, _ = make_face(shape, rng=seed, camera=camera, coverage=1.0)
+        assert (labels[:36, :60] == 0).all()
+        return float((image - lab)[:36, :60].std())
+
+    for seed in range(3):
+        cooled, boson, tc001 = (wall_noise(c, seed) for c in ("cooled_mwir", "boson320", "tc001"))
+        assert cooled < boson < tc001  # NETD 0.02 < 0.04 < 0.10 °C (and FPN likewise)
+        assert tc001 > 1.3 * boson
+
+
+def test_netd_tops_up_the_lab_noise():
+    # On the frame's own grid, without fixed pattern or errors, the camera adds Gaussian noise of
+    # std sqrt(NETD**2 - NOISE_STD**2) to the lab frame.
+    spec = CameraSpec("noisy", (640, 480), pitch=12.0, f_number=1.0, netd=0.2)
+    lab, _ = make_face(SHAPE, rng=3)
+    image, _ = make_face(SHAPE, rng=3, camera=spec, coverage=1.0)
+    expected = np.sqrt(0.2**2 - datasets.NOISE_STD**2)
+    assert abs((image - lab).std() / expected - 1) < 0.02
+    assert abs((image - lab).mean()) < 0.01
+
+
+CAMERA_NAMES = "'lepton', 'flir_one_pro', 'tc001', 'boson320', 'boson640', 'a655sc', 'cooled_mwir'"
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(camera="lepton3"), ValueError,
+         f"camera must be one of {CAMERA_NAMES} \\(tiaug.camera.CAMERAS\\) or a "
+         "tiaug.camera.CameraSpec, got 'lepton3'"),
+        (dict(camera=3), TypeError,
+         f"camera must be None, one of {CAMERA_NAMES} \\(tiaug.camera.CAMERAS\\) or a "
+         "tiaug.camera.CameraSpec, got int"),
+        (dict(camera=("lepton",)), TypeError, "camera must be None, one of .* got tuple"),
+        (dict(camera="lepton", coverage=0.0), ValueError, r"coverage must be in \(0, 1\], got 0"),
+        (dict(camera="lepton", coverage=1.5), ValueError,
+         r"coverage must be in \(0, 1\], got 1.5"),
+        (dict(camera="lepton", coverage=-0.5), ValueError, r"coverage must be in \(0, 1\]"),
+        (dict(camera="lepton", coverage=float("nan")), ValueError,
+         "coverage must be finite, got nan"),
+        (dict(camera="lepton", coverage="half"), TypeError,
+         "coverage must be a real number, got str"),
+        (dict(camera="lepton", coverage=True), TypeError,
+         "coverage must be a real number, got bool"),
+        (dict(coverage=2.0), ValueError, r"coverage must be in \(0, 1\], got 2"),
+    ],
+)
+def test_camera_errors(kwargs, error, match):
+    rng = np.random.default_rng(0)
+    state = rng.bit_generator.state
+    with pytest.raises(error, match=match):
+        make_face((64, 64), rng=rng, **kwargs)
+    with pytest.raises(error, match=match):
+        synthetic_faces(2, (64, 64), rng=rng, **kwargs)
+    assert rng.bit_generator.state == state  # nothing drawn

@@ -97,6 +97,33 @@ room by about 0.16 °C per °C, as measured by Shah & Galor (Clin Optom 2021). E
 clothing stay at their fractions of the way from ambient to skin. A ``"nose"`` range sets the nose
 tip directly (still times the breathing factor 0.8-1.15), also when the dict sets an
 ``"ambient"``.
+
+*Cameras* (``camera=`` and ``coverage=`` of :func:`make_face` and :func:`synthetic_faces`) render
+the same frames as another camera records them, as test frames of "another camera" made by the
+face model: independent of the augmentation :class:`tiaug.ThermalCamera` (whose code is not used),
+only a preset's numbers (:data:`tiaug.camera.CAMERAS` or a :class:`tiaug.camera.CameraSpec`) are
+read. The frame spans `coverage` of the sensor's width, so the face model renders the scene on a
+sensor grid of ``round(coverage * width)`` columns (at least 16, at most the frame's own width: a
+finer sensor gives the frame's grid) and as many rows as keep the frame's aspect ratio. There
+
+1. the face model's 3x3 binomial blur stands for the camera's optics, and its Gaussian noise of
+   :data:`NOISE_STD` is topped up to the camera's NETD;
+2. the camera adds its fixed pattern (Gaussian offsets per column, row and pixel, and a per-pixel
+   gain residual on ``T - ambient``), a radial shading ``v * rho**2`` (``v`` uniform within
+   ±``vignetting``, ``rho`` the distance from the grid's centre over its half-diagonal), the
+   radiometric error ``T + offset + (gain - 1) (T - ambient)`` (uniform within the accuracy) and
+   quantisation to its ``step``, with ``ambient`` the frame's room temperature;
+3. the sensor frame is interpolated bilinearly back to the frame's grid (float32).
+
+The labels are the lab frame's, bit for bit, and the random stream advances as in the lab: the
+camera's frame is rendered from generators derived from the stream's state (the same textures,
+pose and expression; its own draws for the camera), so a set recorded by a camera pairs frame by
+frame with the lab set of the same seed, under a condition too. On the frame's own grid the
+camera's frame keeps the lab frame's noise under its own. Not modelled: each camera's optics
+(F-number, pitch and wavelength are not read: the lab's blur, applied on the sensor grid, stands
+for every camera's), the detector's area integration, noise below the lab's (a quieter camera
+keeps :data:`NOISE_STD`), emissivity settings and clipping; the shading is centred on the frame,
+not on the whole sensor.
 """
 
 import math
@@ -106,15 +133,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _faces
-from ._validation import check_choice, check_rng
+from . import _faces, _sensors
+from ._validation import check_choice, check_number, check_rng
 
 __all__ = ["CLASS_NAMES", "CONDITIONS", "NOISE_STD", "FaceDataset", "make_face",
            "synthetic_faces", "subject_split"]
 
 #: Names of the label values 0 to 5 of the synthetic faces, in order.
 CLASS_NAMES = _faces.CLASS_NAMES
-#: Standard deviation (°C) of the Gaussian sensor noise in every synthetic frame.
+#: Standard deviation (°C) of the Gaussian sensor noise in every lab frame (a camera tops it up
+#: to its NETD, see ``camera=``).
 NOISE_STD = _faces.NOISE_STD
 #: Names of the rooms and physiological states that ``condition=`` accepts (see the table above).
 CONDITIONS = tuple(_faces.CONDITIONS)
@@ -203,6 +231,38 @@ def _check_condition(condition):
     return ranges or None
 
 
+def _check_camera(camera, coverage):
+    """The camera as a (CameraSpec, coverage) pair, or None for the lab."""
+    from .camera import CAMERAS, CameraSpec
+
+    coverage = check_number(coverage, "coverage", low=0.0, high=1.0, low_inclusive=False)
+    if camera is None:
+        return None
+    if isinstance(camera, CameraSpec):
+        return camera, coverage
+    names = ", ".join(repr(c) for c in CAMERAS)
+    if not isinstance(camera, str):
+        raise TypeError(f"camera must be None, one of {names} (tiaug.camera.CAMERAS) or a "
+                        f"tiaug.camera.CameraSpec, got {type(camera).__name__}")
+    if camera not in CAMERAS:
+        raise ValueError(f"camera must be one of {names} (tiaug.camera.CAMERAS) or a "
+                         f"tiaug.camera.CameraSpec, got {camera!r:.40}")
+    return CAMERAS[camera], coverage
+
+
+def _render(shape, ident, fr, rng, labelling, camera):
+    """The lab frame's labels and the image, the lab's or as `camera` records it.
+
+    The lab frame is rendered with `rng` (advancing it exactly as without a camera); the camera's
+    frame is rendered from generators derived from `rng`'s state before that, so it shows the same
+    scene and the same seed gives the same camera frame.
+    """
+    if camera is None:
+        return _faces.render(shape, ident, fr, rng, labelling)
+    sensor = _sensors.record(shape, ident, fr, rng, *camera, labelling)
+    return _sensors.to_frame(sensor, shape), _faces.render(shape, ident, fr, rng, labelling)[1]
+
+
 def _identity(subject, rng):
     if subject is None:
         return _faces.identity(rng)
@@ -210,7 +270,7 @@ def _identity(subject, rng):
 
 
 def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None,
-              condition=None):
+              condition=None, camera=None, coverage=0.5):
     """Render one synthetic thermal face frame and its label map.
 
     Parameters
@@ -236,6 +296,18 @@ def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None
         is the same frame under every condition (subject, pose, expression, textures, noise,
         identical labels), only in another room or state; None and ``"lab"`` give the lab frame
         bit for bit. See :mod:`tiaug.datasets` for the physics and sources.
+    camera : None, str or tiaug.camera.CameraSpec, optional
+        The camera that records the frame: a name of :data:`tiaug.camera.CAMERAS` (``"lepton"``,
+        ``"flir_one_pro"``, ``"tc001"``, ``"boson320"``, ``"boson640"``, ``"a655sc"``,
+        ``"cooled_mwir"``) or a :class:`~tiaug.camera.CameraSpec`. The face model renders the same
+        frame (also under `condition`) on the camera's sensor grid with its noise, fixed pattern,
+        shading, radiometric error and quantisation, interpolated back to `shape`; the labels are
+        the lab frame's bit for bit (see :mod:`tiaug.datasets`, "Cameras"). Independent of
+        :class:`tiaug.ThermalCamera`. None gives the lab frame bit for bit.
+    coverage : float, optional
+        Fraction of the camera sensor's width the frame spans, in (0, 1]: the sensor grid has
+        ``round(coverage * width)`` columns across the frame (at least 16, at most the frame's
+        width). Only used with a `camera` (checked always).
 
     Returns
     -------
@@ -248,12 +320,13 @@ def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None
     Raises
     ------
     TypeError
-        If `shape` is not a pair of ints, `subject` is not an int, `rng` is of the wrong type or
-        `condition` is neither a name nor a dict of (low, high) pairs of numbers.
+        If `shape` is not a pair of ints, `subject` is not an int, `rng` is of the wrong type,
+        `condition` is neither a name nor a dict of (low, high) pairs of numbers, `camera` is
+        neither a name nor a CameraSpec or `coverage` is not a real number.
     ValueError
-        If `shape` is smaller than 32x32, `subject` is negative or `condition` is an unknown
+        If `shape` is smaller than 32x32, `subject` is negative, `condition` is an unknown
         name, has an unknown key, a range with low > high or non-finite bounds, or an ambient
-        outside [-30, 36).
+        outside [-30, 36), `camera` is an unknown name or `coverage` is outside (0, 1].
 
     See Also
     --------
@@ -286,19 +359,30 @@ def make_face(shape=(256, 320), *, subject=None, labelling="landmarks", rng=None
     >>> hot, _ = make_face((256, 320), subject=3, rng=0, condition="hot_room")
     >>> bool(hot[labels == 0].mean() > 29.0)
     True
+
+    The same frame recorded by a FLIR Lepton (160x120) whose sensor it spans half of: 80x64
+    pixels across the frame, a different fixed pattern and calibration, the same labels:
+
+    >>> lepton, lepton_labels = make_face((256, 320), subject=3, rng=0, camera="lepton",
+    ...                                   coverage=0.5)
+    >>> lepton.shape, bool((lepton_labels == labels).all())
+    ((256, 320), True)
+    >>> bool(abs((lepton - image).mean()) < 5.5)  # within the Lepton's ±5 °C (or 5 %) accuracy
+    True
     """
     shape = _check_shape(shape)
     if subject is not None:
         subject = _check_subject(subject)
     condition = _check_condition(condition)
+    camera = _check_camera(camera, coverage)
     rng = check_rng(rng)
     ident = _identity(subject, rng)
     labelling = check_choice(labelling, "labelling", _faces.LABELLINGS)
-    return _faces.render(shape, ident, _faces.frame(rng, ident, condition), rng, labelling)
+    return _render(shape, ident, _faces.frame(rng, ident, condition), rng, labelling, camera)
 
 
 def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks", rng=None,
-                    condition=None):
+                    condition=None, camera=None, coverage=0.5):
     """Render `n` frames of synthetic thermal faces with labels and subject ids.
 
     Parameters
@@ -324,6 +408,15 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
         pose, expression, textures, noise, identical labels) in that room or state, so a test set
         under a condition pairs frame by frame with the lab test set. None and ``"lab"`` give the
         lab frames bit for bit.
+    camera : None, str or tiaug.camera.CameraSpec, optional
+        The camera that records every frame, a name of :data:`tiaug.camera.CAMERAS` or a
+        :class:`~tiaug.camera.CameraSpec` (see :func:`make_face`). Frame ``i`` is the lab's frame
+        ``i`` of the same seed (under `condition` if given) as that camera records it, with the
+        lab's labels bit for bit, so a test set recorded by a camera pairs frame by frame with the
+        lab test set. None gives the lab frames bit for bit.
+    coverage : float, optional
+        Fraction of the camera sensor's width each frame spans, in (0, 1] (see :func:`make_face`).
+        Only used with a `camera` (checked always).
 
     Returns
     -------
@@ -335,10 +428,11 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
     ------
     TypeError
         If `n` is not an int, `subjects` is not a sequence of ints, or `shape` / `rng` /
-        `condition` is invalid.
+        `condition` / `camera` / `coverage` is invalid.
     ValueError
         If `n` < 1, `subjects` is empty or holds a negative id, `shape` is smaller than 32x32,
-        or `condition` is an unknown name or holds an unknown key or an invalid range.
+        `condition` is an unknown name or holds an unknown key or an invalid range, `camera` is
+        an unknown name or `coverage` is outside (0, 1].
 
     See Also
     --------
@@ -372,6 +466,7 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
     shape = _check_shape(shape)
     labelling = check_choice(labelling, "labelling", _faces.LABELLINGS)
     condition = _check_condition(condition)
+    camera = _check_camera(camera, coverage)
     if subjects is None:
         ids = list(range(n))
     else:
@@ -390,8 +485,8 @@ def synthetic_faces(n, shape=(256, 320), *, subjects=None, labelling="landmarks"
     identities = {s: _identity(s, None) for s in set(ids)}
     for i, s in enumerate(subject_ids.tolist()):
         ident = identities[s]
-        images[i], labels[i] = _faces.render(shape, ident, _faces.frame(rng, ident, condition),
-                                             rng, labelling)
+        images[i], labels[i] = _render(shape, ident, _faces.frame(rng, ident, condition), rng,
+                                       labelling, camera)
     return FaceDataset(images, labels, subject_ids)
 
 
