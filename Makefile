@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
 .PHONY: env demo test test-nojit fuzz bench docs validate normalization defaults transfer \
-	conditions clean
+	conditions cameras clean
 
 $(STAMP): constraints.txt requirements-dev.txt tiaug/pyproject.toml samcl_loss/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ transfer: env
 
 conditions: env
 	$(STUDY_ENV) $(BIN)/python benchmarks/conditions.py
+
+cameras: env
+	$(STUDY_ENV) $(BIN)/python benchmarks/cameras.py
 
 clean:
 	rm -rf $(VENV) demo-output docs/_build docs/auto_examples docs/gen_modules

@@ -127,11 +127,15 @@ def test_sets(cfg, test):
 
 
 def _one_run(model, seed):
+    return train_and_score(model, seed, pipeline(model, V._WORKER["cfg"].size))
+
+
+def train_and_score(model, seed, transform):
     """Train one model with its N/2 schedule branched off and score both: per-frame confusions
     and ROI temperatures of every test set (the N/2 model's under ``half:<set>``)."""
     cfg, train_split, sets = V._WORKER["cfg"], V._WORKER["train"], V._WORKER["sets"]
     (net, history, seconds), (half_net, half_seconds) = V.train_with_half_schedule(
-        cfg, "tiaug", seed, train_split, transform=pipeline(model, cfg.size))
+        cfg, "tiaug", seed, train_split, transform=transform)
     half, full = V.checkpoints(cfg)
     run = {"model": model, "seed": seed, "iterations": full, "train_seconds": seconds,
            "final_loss": history[-1] if history else None,
@@ -177,13 +181,14 @@ def _fingerprint(cfg, model, train_split, sets):
     return d
 
 
-def roi_summary(done, model, test_set, seeds):
-    """ROI temperature error of the nose, {"mae", "bias"} mean over seeds (°C), and per seed."""
+def roi_summary(done, model, test_set, seeds, label="nose"):
+    """ROI temperature error of class `label`, {"mae", "bias"} mean over seeds (°C), and per
+    seed."""
     from metrics import roi_error
 
-    nose = V.NUM_CLASSES - 1
-    per_seed = [roi_error(done[V.run_key(model, s)][2][ROI + test_set][:, nose:nose + 1],
-                          ["nose"])["nose"] for s in seeds]
+    k = 1 + ROI_CLASSES.index(label)
+    per_seed = [roi_error(done[V.run_key(model, s)][2][ROI + test_set][:, k:k + 1],
+                          [label])[label] for s in seeds]
     out = {}
     for key in ("mae", "bias"):
         values = [r[key] for r in per_seed if r[key] is not None]
@@ -215,11 +220,12 @@ def compare(cfg, done, n_boot):
     return out
 
 
-def convergence(cfg, done):
-    """Clean mIoU of each model after N/2 and N iterations, mean over seeds."""
+def convergence(cfg, done, names=None):
+    """Clean mIoU of each model (of `names`, default this study's) after N/2 and N iterations,
+    mean over seeds."""
     half, full = V.checkpoints(cfg)
     out = {}
-    for m in models():
+    for m in names or models():
         runs = [done[V.run_key(m, s)][1] for s in cfg.seeds]
         m_half, m_full = (100 * float(np.mean([V.mean_iou(r[key].sum(0)) for r in runs]))
                           for key in (T.HALF + "clean", "clean"))

@@ -151,21 +151,23 @@ class Split:
     subjects: np.ndarray
 
 
-def synthetic_splits(cfg, condition=None):
+def synthetic_splits(cfg, condition=None, camera=None):
     """Synthetic faces (tiaug.datasets) for train / validation / test, subjects disjoint.
 
-    `condition` renders the test frames in another room or state (``tiaug.datasets``): the same
-    frames as without it, frame by frame; training and validation frames stay in the lab.
+    `condition` renders the test frames in another room or state, `camera` ({"camera": name,
+    "coverage": c}) as another camera records them (``tiaug.datasets``): the same frames as
+    without them, frame by frame; training and validation frames stay in the lab.
     """
     from tiaug.datasets import synthetic_faces
 
     rng = np.random.default_rng(DATA_SEED)
     start, out = 0, []
-    for n_subj, per, cond in ((cfg.train_subjects, cfg.frames_per_subject, None),
-                              (cfg.val_subjects, cfg.test_frames_per_subject, None),
-                              (cfg.test_subjects, cfg.test_frames_per_subject, condition)):
+    for n_subj, per, test in ((cfg.train_subjects, cfg.frames_per_subject, False),
+                              (cfg.val_subjects, cfg.test_frames_per_subject, False),
+                              (cfg.test_subjects, cfg.test_frames_per_subject, True)):
+        extra = dict(condition=condition, **(camera or {})) if test else {}
         data = synthetic_faces(n_subj * per, cfg.size, subjects=range(start, start + n_subj),
-                               rng=rng, condition=cond)
+                               rng=rng, **extra)
         out.append(Split(data.images, data.labels, data.subjects))
         start += n_subj
     return tuple(out)

@@ -1,0 +1,227 @@
+"""Cameras study: does ThermalCamera make a segmenter trained on one camera's frames work on the
+frames of another?
+
+The training frames are the lab's (:mod:`tiaug.datasets`: a good camera, NETD 50 mK, sharp at
+the frame's resolution). The test frames are the same test frames as each preset of
+:data:`tiaug.camera.CAMERAS` records them, rendered by the *face model*
+(``synthetic_faces(..., camera=name, coverage=COVERAGE)``: the scene rendered on the camera's
+own sensor grid with its NETD, fixed-pattern noise, vignetting, radiometric error and
+quantisation, then resampled to the frame), never by the transform under test.
+
+Look-alike cameras form a group (``GROUPS``): the low-resolution uncooled cameras (a Lepton
+core, a phone attachment, a 256x192 USB camera), whose frames lose resolution and carry the
+most noise, and the 320- and 640-wide cores and the cooled camera, which at the study's frame
+size differ from the lab only in noise, fixed pattern and calibration. Each group is held out
+in turn: its leave-one-out model draws ``ThermalCamera`` among the other group's presets only.
+The other models: flips only (the baseline), ``TiAug()`` without room and body, and
+``TiAug()`` after ``ThermalCamera`` drawing every preset (``CAMERA``).
+
+Per camera c and model m, on the test frames through camera c::
+
+    gap_closed  = (m_c - base_c) / (base_clean - base_c)
+    clean_delta = m_clean - base_clean                    (mIoU points, clean test set)
+
+with mIoU including the background, a paired t-test and bootstrap, and the ROI temperature
+error of the nose and the eyes (``examples/metrics.py``) on the camera's °C. Every run also
+yields its N/2 schedule branched off before the decay, the convergence check.
+
+Results go into ``OUT/validation.json["cameras"]`` and ``OUT/cameras_table.rst``; every finished
+run is kept in ``OUT/cameras_runs/`` and reused when the study is started again.
+
+Run::
+
+    python benchmarks/cameras.py    # CPU: 5 models x 3 seeds x 4800 iterations, ~2-3 hours
+    python benchmarks/cameras.py --tiny --out /tmp/cameras     # a smoke run (seconds)
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "examples"))
+sys.path.insert(0, str(HERE))
+
+import conditions as C  # noqa: E402
+
+import transfer as T  # noqa: E402
+import validation as V  # noqa: E402
+
+# Presets of tiaug.camera.CAMERAS in look-alike groups; each group is held out in turn.
+GROUPS = {"low": ("lepton", "flir_one_pro", "tc001"),
+          "high": ("boson320", "boson640", "a655sc", "cooled_mwir")}
+# The frame spans half of each test camera's sensor width (a face crop of half its view).
+COVERAGE = 0.5
+BASE = "flips"
+TIAUG = "tiaug"
+CAMERA = "camera"
+# The share of frames ThermalCamera re-images in the camera models.
+P_CAMERA = 0.5
+SEEDS = {"tiny": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2, 3, 4)}
+ITERATIONS = {"cpu": 4800}
+# Classes whose ROI temperature is reported: the nose (breathing, stress) and the eyes (the
+# inner canthi: core temperature).
+ROI_LABELS = ("nose", "eyes")
+
+
+def cameras():
+    """Every test camera, group by group."""
+    return [c for group in GROUPS.values() for c in group]
+
+
+def models():
+    """Every model of the study."""
+    return (BASE, TIAUG, CAMERA, *(f"no_{g}" for g in GROUPS))
+
+
+def pipeline(model, size):
+    """Training augmentation of `model`."""
+    import tiaug
+
+    if model == BASE:
+        return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
+    # TiAug without its room and body (p_ambience=0): the model whose gap the camera closes.
+    if model == TIAUG:
+        return tiaug.TiAug(p_ambience=0.0, size=size)
+    if model == CAMERA:
+        camera = tiaug.ThermalCamera(p=P_CAMERA)
+    else:
+        held = GROUPS[model[len("no_"):]]
+        camera = tiaug.ThermalCamera(camera=[c for c in cameras() if c not in held],
+                                     p=P_CAMERA)
+    return tiaug.Compose([camera, tiaug.TiAug(p_ambience=0.0, size=size)])
+
+
+def held_out_by(camera):
+    """The leave-one-out model that never drew `camera`'s group."""
+    return next(f"no_{g}" for g, members in GROUPS.items() if camera in members)
+
+
+def test_sets(cfg, test):
+    """The clean test set and each camera's: {name: (images, labels, occluded)}."""
+    nothing = np.zeros(test.images.shape, bool)
+    sets = {"clean": (test.images, test.labels, nothing)}
+    for camera in cameras():
+        _, _, frames = V.synthetic_splits(cfg, camera={"camera": camera, "coverage": COVERAGE})
+        assert np.array_equal(frames.labels, test.labels)  # the same frames, another camera
+        sets[camera] = (frames.images, frames.labels, nothing)
+    return sets
+
+
+def _one_run(model, seed):
+    return C.train_and_score(model, seed, pipeline(model, V._WORKER["cfg"].size))
+
+
+def _fingerprint(cfg, model, train_split, sets):
+    d = V._fingerprint(cfg, "tiaug", train_split, sets)
+    d["augmentation"] = repr(pipeline(model, cfg.size))
+    return d
+
+
+def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
+    """Every (model, seed) run, loaded from ``OUT/cameras_runs`` or trained and saved."""
+    jobs = {V.run_key(m, s): (m, s) for s in cfg.seeds for m in models()}
+    prints = {m: _fingerprint(cfg, m, train_split, sets) for m in models()}
+    return T.run_all(cfg, Path(out_dir) / "cameras_runs", jobs,
+                     {key: prints[m] for key, (m, _) in jobs.items()}, _one_run, train_split,
+                     sets, fresh, progress)
+
+
+def compare(cfg, done, n_boot):
+    """{camera: {model: {"gap_closed", "clean_delta", tests, "roi", "half_schedule"}}}."""
+    rng = np.random.default_rng(V.DATA_SEED)
+    cms = {(m, name): np.stack([done[V.run_key(m, s)][1][name] for s in cfg.seeds])
+           for m in models() for name in done[V.run_key(m, cfg.seeds[0])][1]}
+    half, _ = V.checkpoints(cfg)
+    out = {}
+    for name in cameras():
+        out[name] = {"held_out_by": held_out_by(name)}
+        for m in models()[1:]:
+            entry = T._compare_family(cms, m, name, "", n_boot, rng)
+            entry["half_schedule"] = {"iterations": half,
+                                      **T._compare_family(cms, m, name, T.HALF, n_boot, rng)}
+            entry["roi"] = {k: C.roi_summary(done, m, name, cfg.seeds, k) for k in ROI_LABELS}
+            out[name][m] = entry
+        out[name]["base_roi"] = {k: C.roi_summary(done, BASE, name, cfg.seeds, k)
+                                 for k in ROI_LABELS}
+    return out
+
+
+def format_rst(result):
+    """The per-camera table and the convergence table."""
+    cfg, comparison = result["config"], result["cameras"]
+    half = next(iter(comparison.values()))[CAMERA]["half_schedule"]["iterations"]
+    header = ["camera", "base", "held out (model)", "gap closed", "clean change",
+              "p (t / bootstrap)", f"gap closed after {half}", "TiAug() + camera", "TiAug()",
+              "nose / eyes ROI error °C: base", "held out", "TiAug() + camera"]
+
+    def roi(r):
+        return " / ".join(C._roi(r[k]) for k in ROI_LABELS)
+
+    rows = []
+    for name in cameras():
+        r = comparison[name]
+        loo, cam, ti = r[r["held_out_by"]], r[CAMERA], r[TIAUG]
+        rows.append([name, f"{loo['miou']['base']:.1f}", r["held_out_by"], C._gap(loo),
+                     f"{loo['clean_delta']:+.2f}",
+                     f"{V._p(loo['t_test_p'])} / {V._p(loo['bootstrap_p'])}",
+                     C._gap(loo["half_schedule"]), C._gap(cam), C._gap(ti), roi(r["base_roi"]),
+                     roi(loo["roi"]), roi(cam["roi"])])
+    first = comparison[cameras()[0]]
+    note = (f" (test frames: the frame spans {COVERAGE:g} of each camera's sensor width); "
+            f"base: flips only, clean mIoU {first[TIAUG]['miou']['base_clean']:.1f}. \"held "
+            f"out\": the model whose ThermalCamera drew nothing of the camera's group; clean "
+            f"change of TiAug() + camera {first[CAMERA]['clean_delta']:+.2f}, of TiAug() "
+            f"{first[TIAUG]['clean_delta']:+.2f}. ROI error: mean absolute difference (signed "
+            f"mean) of the temperature measured through the predicted and the true mask. \"no "
+            f"gap\": flips only lose less than {C.MIN_GAP:g} point on the camera.")
+    lines = [T.table_rst("cameras.py", cfg, note, "Cameras", header, rows)]
+    rows = [[m, *(f"{x:.1f}" for x in c["clean_miou"]),
+             f"{c['clean_miou'][1] - c['clean_miou'][0]:+.1f}"]
+            for m, c in result["convergence"].items()]
+    n_half, n_full = next(iter(result["convergence"].values()))["iterations"]
+    lines += [""] + V.list_table(
+        "Clean mIoU (%) of each model after the half and the full schedule, mean over seeds",
+        ["model", f"{n_half} iterations", f"{n_full} iterations", "difference"], rows)
+    return "\n".join([*lines, ""])
+
+
+def run_study(cfg, out_dir, fresh=False, progress=True):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    train_split, _, test_split = V.synthetic_splits(cfg)
+    done = train_all(cfg, out_dir, train_split, test_sets(cfg, test_split), fresh, progress)
+    result = {"config": T.study_config(cfg), "groups": GROUPS, "coverage": COVERAGE,
+              "augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
+              "cameras": compare(cfg, done, cfg.bootstrap),
+              "convergence": C.convergence(cfg, done, models()),
+              "elapsed_s": time.perf_counter() - started}
+    T.write_results(out_dir, {"cameras": result["cameras"], "cameras_study": {
+        k: v for k, v in result.items() if k != "cameras"}}, "cameras_table.rst",
+        format_rst(result))
+    return result
+
+
+def main(argv=None):
+    from dataclasses import replace
+
+    args, cfg = T.parse_args(argv, __doc__, ITERATIONS)
+    if args.seeds is None:  # fewer seeds than the transfer study's by default
+        cfg = replace(cfg, seeds=SEEDS[cfg.name])
+    result = run_study(cfg, args.out, args.fresh, not args.no_progress)
+    for name in cameras():
+        r = result["cameras"][name]
+        for m in (r["held_out_by"], CAMERA, TIAUG):
+            e = r[m]
+            print(f"{name:>12} {m:>8}: gap closed {C._gap(e)} "
+                  f"({C._gap(e['half_schedule'])} after {e['half_schedule']['iterations']}), "
+                  f"clean {e['clean_delta']:+.2f} ({e['verdict']})")
+    print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
+    return result
+
+
+if __name__ == "__main__":
+    main()
