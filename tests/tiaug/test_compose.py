@@ -700,3 +700,20 @@ def test_fixed_size_holds_when_skipped(aug):
     out = aug.replay({"applied": False}, image=image, mask=mask)
     np.testing.assert_array_equal(out["image"], crop["image"])
     np.testing.assert_array_equal(out["mask"], crop["mask"])
+
+
+def test_tiaug_parameters_are_fixed_once_built():
+    # An assignment used to change the repr and not the children.
+    aug = TiAug()
+    with pytest.raises(AttributeError, match=r"TiAug's netd is fixed when the preset is built; "
+                                             r"build a new one instead, e.g. TiAug\(netd=5.0"):
+        aug.netd = 5.0
+    with pytest.raises(AttributeError, match="p_ambience is fixed"):
+        aug.p_ambience = 1.0
+    assert aug.netd == 0.1 and aug.transforms[-1].netd == 0.1
+    aug.p = 0.5  # the chain's own coin, as for every Compose
+    assert aug.p == 0.5 and "p=0.5)" in repr(aug)
+    again = pickle.loads(pickle.dumps(aug))
+    assert repr(again) == repr(aug)
+    with pytest.raises(AttributeError, match="fill is fixed"):
+        again.fill = 0.0

@@ -244,6 +244,11 @@ def _check_transforms(transforms):
 
 # TiAug's occluders: RandomOccluders' families, or the paper's ThermalOcclusion.
 OCCLUDERS = ("paper", "families")
+# TiAug's parameters, fixed once its children are built (its `p` is the chain's own, as in
+# every Compose).
+_PRESET = ("netd", "occluders", "families", "temperature", "label_policy", "ignore_index", "fill",
+           "mask_fill", "angle", "scale", "p_geometry", "p_blur", "p_occlusion", "p_noise",
+           "p_ambience", "classes", "vflip", "size")
 
 
 class TiAug(Compose):
@@ -427,6 +432,7 @@ class TiAug(Compose):
         self.classes = None if classes == DEFAULT_CLASSES else classes
         self.vflip = vflip
         self.size = resize.size
+        self._built = True
 
     @classmethod
     def paper(cls, **kwargs):
@@ -451,8 +457,14 @@ classes=None, vflip=True, size=None, p=1.0)
                       p_ambience=0.0, vflip=True)
         return cls(**{**recipe, **kwargs})
 
+    def __setattr__(self, name, value):
+        # The parameters shape the children when the preset is built: a later assignment would
+        # show in repr and change nothing.
+        if name in _PRESET and self.__dict__.get("_built", False):
+            raise AttributeError(
+                f"TiAug's {name} is fixed when the preset is built; build a new one instead, "
+                f"e.g. TiAug({name}={value!r:.40}, ...)")
+        super().__setattr__(name, value)
+
     def _repr_args(self):
-        keys = ("netd", "occluders", "families", "temperature", "label_policy", "ignore_index",
-                "fill", "mask_fill", "angle", "scale", "p_geometry", "p_blur",
-                "p_occlusion", "p_noise", "p_ambience", "classes", "vflip", "size", "p")
-        return {k: getattr(self, k) for k in keys}
+        return {k: getattr(self, k) for k in (*_PRESET, "p")}
