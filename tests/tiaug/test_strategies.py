@@ -28,7 +28,24 @@ def test_temperatures_default(image):
 @given(temperatures((5, 7), dtype=np.float32, min_value=0.1, max_value=0.3))
 def test_temperatures_fixed_shape_dtype_and_unrepresentable_bounds(image):
     assert image.shape == (5, 7) and image.dtype == np.float32
-    assert 0.1 <= image.min() and image.max() <= 0.3
+    # As Python floats: compared in float32, float32(30.3) passes as >= 30.3.
+    assert 0.1 <= float(image.min()) and float(image.max()) <= 0.3
+
+
+@pytest.mark.parametrize("make", [temperatures, frames])
+@pytest.mark.parametrize("low, high", [(30.3, 30.30001), (-0.1, 0.1), (36.6, 36.600003)])
+def test_bounds_that_float32_cannot_hold_are_kept_inwards(make, low, high):
+    @settings(max_examples=60)
+    @given(make(dtype=np.float32, min_value=low, max_value=high))
+    def check(drawn):
+        image = drawn[0] if isinstance(drawn, tuple) else drawn
+        assert low <= float(image.min()) and float(image.max()) <= high
+
+    check()
+    with pytest.raises(ValueError, match=r"no float32 value lies between min_value=36.6 and "
+                                         r"max_value=36.600002; widen the range"):
+        make(dtype=np.float32, min_value=36.6, max_value=36.600002)
+    make(dtype=np.float64, min_value=36.6, max_value=36.600002)
 
 
 @given(temperatures(st.tuples(st.just(3), st.integers(4, 6)), dtype="float64",

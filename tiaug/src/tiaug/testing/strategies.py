@@ -67,9 +67,11 @@ def _float_dtypes(dtype):
 def _bounds(dt, lo, hi):
     """`lo`, `hi` rounded inwards to values representable in `dt`."""
     lo_t, hi_t = dt.type(lo), dt.type(hi)
-    if lo_t < lo:
+    # Compared as Python floats: under NumPy 2 a float32 scalar compares with a Python float in
+    # float32, where the rounded bound equals the bound it was rounded from.
+    if float(lo_t) < lo:
         lo_t = np.nextafter(lo_t, dt.type(np.inf))
-    if hi_t > hi:
+    if float(hi_t) > hi:
         hi_t = np.nextafter(hi_t, dt.type(-np.inf))
     return float(lo_t), float(hi_t)
 
@@ -88,7 +90,13 @@ def _temperature_args(dtype, min_value, max_value):
         raise ValueError(
             f"min_value must be below max_value, got min_value={lo:g}, max_value={hi:g}"
         )
-    return _float_dtypes(dtype), lo, hi
+    dtypes = _float_dtypes(dtype)
+    for dt in FLOAT_DTYPES if dtype is None else (np.dtype(dtype),):
+        low, high = _bounds(dt, lo, hi)
+        if low > high:
+            raise ValueError(f"no {dt} value lies between min_value={lo!r} and "
+                             f"max_value={hi!r}; widen the range")
+    return dtypes, lo, hi
 
 
 @st.composite
