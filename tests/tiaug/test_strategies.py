@@ -106,6 +106,8 @@ def test_faces(face):
         (lambda: temperatures("big"), TypeError, "shape must be None, a \\(height, width\\) pair"),
         (lambda: temperatures(dtype=np.int32), TypeError,
          "dtype must be None \\(both\\), numpy.float32 or numpy.float64"),
+        (lambda: temperatures(dtype="foo"), TypeError,
+         "dtype must be None \\(both\\), numpy.float32 or numpy.float64, got 'foo'"),
         (lambda: temperatures(min_value=5, max_value=5), ValueError,
          "min_value must be below max_value, got min_value=5, max_value=5"),
         (lambda: temperatures(max_value=np.inf), ValueError, "max_value must be finite"),

@@ -59,7 +59,8 @@ def _float_dtypes(dtype):
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt not in FLOAT_DTYPES:
+    # `None in FLOAT_DTYPES` holds: numpy reads None as float64.
+    if dt is None or dt not in FLOAT_DTYPES:
         raise TypeError(f"dtype must be None (both), numpy.float32 or numpy.float64, got {dtype!r}")
     return st.just(dt)
 
