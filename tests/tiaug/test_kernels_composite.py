@@ -219,7 +219,8 @@ def test_composite_never_leaves_the_face_and_occluder_range():
 @given(bumps=st.lists(bump_st, min_size=1, max_size=3), seed=st.integers(0, 1000))
 def test_footprint_matches_reference(bumps, seed):
     rng = np.random.default_rng(seed)
-    out = rng.uniform(18.0, 36.0, (H, W))
+    # Within the clip range [20, 35]: only the bumps push pixels out of it.
+    out = rng.uniform(20.0, 35.0, (H, W))
     ambient, skin = 22.0, 34.0
     expected = out.copy()
     for b in bumps:
@@ -228,8 +229,8 @@ def test_footprint_matches_reference(bumps, seed):
                 d = bump_ref(b, r, c)
                 if d:
                     weight = min(max((expected[r, c] - ambient) / (skin - ambient), 0.0), 1.0)
-                    expected[r, c] += d * weight
-    footprint(out, np.array(bumps, float), ambient, skin)
+                    expected[r, c] = min(max(expected[r, c] + d * weight, 20.0), 35.0)
+    footprint(out, np.array(bumps, float), ambient, skin, 20.0, 35.0)
     np.testing.assert_allclose(out, expected, rtol=0, atol=1e-12)
 
 
@@ -237,6 +238,6 @@ def test_footprint_leaves_the_wall_alone_and_clips_huge_coordinates():
     out = np.full((6, 6), 20.0)
     out[2:4, 2:4] = 34.0
     footprint(out, np.array([[2.5, 2.5, 9.0, 9.0, 0.0, 2.0], [1e300, -1e300, 1.0, 1.0, 0.0, 5.0]]),
-              22.0, 34.0)
+              22.0, 34.0, -273.15, 1e4)
     assert (out[out < 30] == 20.0).all()
     assert (out[2:4, 2:4] > 34.0).all()

@@ -68,7 +68,8 @@ def reference(image, mask, params, label):
             v = ((cc - c0) * math.cos(angle) - (rr - r0) * math.sin(angle)) / b
             reach |= u * u + v * v < 1
         if len(obj["footprint"]):
-            footprint(out, np.array(obj["footprint"], float), params["ambient"], params["skin"])
+            footprint(out, np.array(obj["footprint"], float), params["ambient"], params["skin"],
+                      -273.15, 1e4)
         if obj["removed"]:
             continue
         cover, premult = np.zeros(image.shape), np.zeros(image.shape)
@@ -469,3 +470,19 @@ def test_soft_edges_of_a_large_frame_replay():
     out = t(image=temps, rng=0)
     assert out["params"]["objects"][0]["sigma"] == 100.0
     assert t.replay(out["params"], image=temps)["image"].tobytes() == out["image"].tobytes()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_frames_near_absolute_zero_stay_physical_and_replay(seed):
+    # The families' temperatures are set relative to the frame's ambient and skin: near -273 °C
+    # they fell below absolute zero, and replay refused the call's own params.
+    rng = np.random.default_rng(seed)
+    image = np.full((40, 48), -273.0 + rng.uniform(0.0, 2.0), np.float32)
+    image[10:30, 12:36] = rng.uniform(-273.15, -266.0)
+    mask = np.zeros(image.shape, np.uint8)
+    mask[10:30, 12:36] = 1
+    aug = RandomOccluders(count=(2, 3), footprint=1.0, p=1.0)
+    out = aug(image=image, mask=mask, rng=seed)
+    assert float(out["image"].min()) >= -273.15
+    again = aug.replay(out["params"], image=image, mask=mask)
+    np.testing.assert_array_equal(again["image"], out["image"])

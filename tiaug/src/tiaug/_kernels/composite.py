@@ -297,12 +297,12 @@ def _span(lo, hi, size):
 
 
 @jit
-def footprint(out, bumps, ambient, skin):
+def footprint(out, bumps, ambient, skin, low, high):
     """Warm or cool skin in place: add each bump, weighted by how skin-like the pixel is.
 
     The weight is ``clip((T - ambient) / (skin - ambient), 0, 1)`` of the pixel's current
     temperature ``T`` (so the wall behind the face is left alone); bumps apply in order, over
-    their bounding boxes only.
+    their bounding boxes only, each sum clipped to [`low`, `high`].
     """
     height, width = out.shape
     span = skin - ambient
@@ -324,4 +324,5 @@ def footprint(out, bumps, ambient, skin):
                 if q < 1.0:
                     t = out[r, c]
                     weight = min(max((t - ambient) / span, 0.0), 1.0)
-                    out[r, c] = t + b[5] * (1.0 - q) * (1.0 - q) * weight
+                    t = t + b[5] * (1.0 - q) * (1.0 - q) * weight
+                    out[r, c] = min(max(t, low), high)

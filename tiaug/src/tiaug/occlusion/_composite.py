@@ -24,7 +24,13 @@ import numbers
 
 import numpy as np
 
-from .._validation import MAX_DIFFERENCE, check_number, check_temperature
+from .._validation import (
+    ABSOLUTE_ZERO,
+    MAX_DIFFERENCE,
+    MAX_TEMPERATURE,
+    check_number,
+    check_temperature,
+)
 from ..blur import MAX_SIGMA
 from ._format import MAX_COORD, _check_shape_dict, _coords, _pack
 
@@ -177,7 +183,8 @@ def paint_objects(image, mask, occluded, objects, label, ambient, skin):
     mask_out = mask if mask is None or label is None else mask.copy()
     for obj in objects:
         if len(obj["footprint"]):
-            footprint(out, _bumps(obj["footprint"]), ambient, skin)
+            footprint(out, _bumps(obj["footprint"]), ambient, skin, ABSOLUTE_ZERO,
+                      MAX_TEMPERATURE)
         if obj["removed"]:
             continue
         rasters = [rasterise(height, width, *_pack(part)) for part in obj["parts"]]

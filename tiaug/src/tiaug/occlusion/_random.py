@@ -7,6 +7,8 @@ import numpy as np
 
 from .._base import drawn_value
 from .._validation import (
+    ABSOLUTE_ZERO,
+    MAX_TEMPERATURE,
     check_choice,
     check_number,
     check_probability,
@@ -166,7 +168,7 @@ class RandomOccluders(_Occluding):
         edge = self.edges[int(rng.integers(len(self.edges)))]
         fwhm = {"hard": 0.0, "camera": rng.uniform(*self.psf),
                 "soft": rng.uniform(*self.soft) * short_side}[edge]
-        parts = drawn.parts
+        parts = [_physical(part) for part in drawn.parts]
         if drawn.translucent and rng.random() < self.translucent:
             factor = rng.uniform(*TRANSLUCENCY)
             parts = [{**part, "opacity": part["opacity"] * factor} for part in parts]
@@ -192,6 +194,21 @@ class RandomOccluders(_Occluding):
         label = _label_value(self.label_policy, self.ignore_index, mask)
         return paint_objects(image, mask, occluded, params["objects"], label, params["ambient"],
                              params["skin"])
+
+
+def _physical(part):
+    """`part` with its field's temperatures within what a camera reports: a frame near absolute
+    zero (or the maximum) puts the families' ambient-relative temperatures beyond it."""
+    field = part["field"]
+    temperatures = [t for _, t in field["profile"]] + list(field["range"])
+    if ABSOLUTE_ZERO <= min(temperatures) and max(temperatures) <= MAX_TEMPERATURE:
+        return part
+
+    def clamp(t):
+        return min(max(float(t), ABSOLUTE_ZERO), MAX_TEMPERATURE)
+
+    return {**part, "field": {**field, "profile": tuple((s, clamp(t)) for s, t in field["profile"]),
+                              "range": tuple(clamp(t) for t in field["range"])}}
 
 
 def _footprint(rng, contact, skin):
