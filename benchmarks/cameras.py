@@ -14,7 +14,8 @@ most noise, and the 320- and 640-wide cores and the cooled camera, which at the 
 size differ from the lab only in noise, fixed pattern and calibration. Each group is held out
 in turn: its leave-one-out model draws ``ThermalCamera`` among the other group's presets only.
 The other models: flips only (the baseline), ``TiAug()`` without room and body, and
-``TiAug()`` after ``ThermalCamera`` drawing every preset (``CAMERA``).
+``TiAug()`` followed by ``ThermalCamera`` drawing every preset (``CAMERA``), last in the chain
+as the user guide puts it.
 
 Per camera c and model m, on the test frames through camera c::
 
@@ -91,7 +92,9 @@ def pipeline(model, size):
         held = GROUPS[model[len("no_"):]]
         camera = tiaug.ThermalCamera(camera=[c for c in cameras() if c not in held],
                                      p=P_CAMERA)
-    return tiaug.Compose([camera, tiaug.TiAug(p_ambience=0.0, size=size)])
+    # Last, as the user guide has it: the camera records the scene after the geometry and the
+    # occluders.
+    return tiaug.Compose([tiaug.TiAug(p_ambience=0.0, size=size), camera])
 
 
 def held_out_by(camera):
