@@ -717,3 +717,25 @@ def test_tiaug_parameters_are_fixed_once_built():
     assert repr(again) == repr(aug)
     with pytest.raises(AttributeError, match="fill is fixed"):
         again.fill = 0.0
+
+
+class _WarmFlip(HorizontalFlip):
+    """A flip that also warms the frame: its apply is not the affine map alone."""
+
+    def apply(self, params, image, mask, occluded):
+        image, mask, occluded = super().apply(params, image, mask, occluded)
+        return image + 1.0, mask, occluded
+
+
+def test_a_geometric_transform_with_its_own_apply_is_not_fused():
+    # Fused with the rotation, the warming was skipped: +1 °C alone, +0 °C in the chain.
+    image, mask = face()
+    alone = _WarmFlip()(image=image, mask=mask, rng=0)
+    chained = Compose([_WarmFlip(), Rotate(angle=0.0)])(image=image, mask=mask, rng=0)
+    np.testing.assert_allclose(alone["image"], np.flip(image, 1) + 1.0)
+    np.testing.assert_allclose(chained["image"], alone["image"], atol=1e-5)
+    np.testing.assert_array_equal(chained["mask"], alone["mask"])
+    again = Compose([_WarmFlip(), Rotate(angle=0.0)]).replay(
+        Compose([_WarmFlip(), Rotate(angle=0.0)])(image=image, mask=mask, rng=0)["params"],
+        image=image, mask=mask)
+    np.testing.assert_array_equal(again["image"], chained["image"])

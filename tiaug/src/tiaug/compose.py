@@ -12,6 +12,7 @@ from .geometry import (
     Rotate,
     VerticalFlip,
     _fitting_label,
+    _Flip,
     warp,
 )
 from .noise import NETDNoise
@@ -56,8 +57,8 @@ class Compose(Transform):
     pass, so the result differs slightly (by interpolation error only) from applying the same
     transforms one by one. A run with a single applied transform is that transform's own
     replay. A geometric transform that overrides ``sample`` (its parameters depend on the
-    frame's content or labels) is not fused: it is called on the current frame like any other
-    transform.
+    frame's content or labels) or ``apply`` (it does more than resample) is not fused: it is
+    called on the current frame like any other transform.
 
     **Occlusion map.** ``occluded`` is threaded through the chain (and may be passed in with
     ``occluded=``): an occlusion ORs its new occluders into it and later geometry carries it
@@ -168,8 +169,11 @@ def _coin_first(cls):
 
 
 def _fusable(t):
-    """A geometric transform whose sampling sees only the shape (it did not override sample)."""
-    return isinstance(t, GeometricTransform) and type(t).sample is GeometricTransform.sample
+    """A geometric transform that is known to be the affine map it declares: its sampling sees
+    only the shape (it did not override sample) and its apply is one of tiaug's resamplings
+    through affine (a subclass that overrides apply does more, and is called on its own)."""
+    return (isinstance(t, GeometricTransform) and type(t).sample is GeometricTransform.sample
+            and type(t).apply in _AFFINE_APPLY)
 
 
 def _geometric_run_end(transforms, start):
@@ -241,6 +245,9 @@ def _check_transforms(transforms):
             )
     return list(transforms)
 
+
+# The apply methods that resample exactly through the transform's affine().
+_AFFINE_APPLY = (GeometricTransform.apply, _Flip.apply)
 
 # TiAug's occluders: RandomOccluders' families, or the paper's ThermalOcclusion.
 OCCLUDERS = ("paper", "families")
