@@ -85,7 +85,7 @@ def pipeline(model, size):
         return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
     # TiAug without its room and body (p_ambience=0): the model whose gap the camera closes.
     if model == TIAUG:
-        return tiaug.TiAug(p_ambience=0.0, size=size)
+        return tiaug.TiAug(p_ambience=0.0, p_camera=0.0, size=size)
     if model == CAMERA:
         camera = tiaug.ThermalCamera(p=P_CAMERA)
     else:
@@ -94,7 +94,7 @@ def pipeline(model, size):
                                      p=P_CAMERA)
     # Last, as the user guide has it: the camera records the scene after the geometry and the
     # occluders.
-    return tiaug.Compose([tiaug.TiAug(p_ambience=0.0, size=size), camera])
+    return tiaug.Compose([tiaug.TiAug(p_ambience=0.0, p_camera=0.0, size=size), camera])
 
 
 def held_out_by(camera):

@@ -101,12 +101,12 @@ def pipeline(model, size):
         return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
     # TiAug without its room and body (p_ambience=0): the model whose gap the ambience closes.
     if model == TIAUG:
-        return tiaug.TiAug(p_ambience=0.0, size=size)
+        return tiaug.TiAug(p_ambience=0.0, p_camera=0.0, size=size)
     if model in CANDIDATES:
         ambience = tiaug.ThermalAmbience(p=CANDIDATES[model])
     else:
         ambience = tiaug.ThermalAmbience(**HELD_OUT[model[len("no_"):]], p=P_AMBIENCE)
-    return tiaug.Compose([ambience, tiaug.TiAug(p_ambience=0.0, size=size)])
+    return tiaug.Compose([ambience, tiaug.TiAug(p_ambience=0.0, p_camera=0.0, size=size)])
 
 
 def held_out_by(condition):

@@ -97,8 +97,9 @@ def pipeline(name, size):
 
     if PIPELINES[name] is None:
         return T.pipeline(T.BASE, size)
-    # Without the room and the body, which joined TiAug after this study.
-    return tiaug.TiAug(occluders="families", p_ambience=0.0, size=size, **PIPELINES[name])
+    # Without the room, the body and the camera, which joined TiAug after this study.
+    return tiaug.TiAug(occluders="families", p_ambience=0.0, p_camera=0.0, size=size,
+                       **PIPELINES[name])
 
 
 def test_sets(test):

@@ -100,10 +100,10 @@ def pipeline(group, size):
 
     if group == BASE:
         return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
-    # TiAug as it was when these runs were trained: without the room and the body.
+    # TiAug as it was when these runs were trained: without the room, the body and the camera.
     if group == DEFAULTS:
-        return tiaug.TiAug(p_ambience=0.0, size=size)
-    return tiaug.TiAug(occluders="families", p_ambience=0.0, size=size,
+        return tiaug.TiAug(p_ambience=0.0, p_camera=0.0, size=size)
+    return tiaug.TiAug(occluders="families", p_ambience=0.0, p_camera=0.0, size=size,
                        families=tuple(f for f in FAMILIES if f not in GROUPS[group][0]))
 
 

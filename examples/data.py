@@ -120,15 +120,15 @@ def tiaug_pipeline(size=None):
 
 
 def geometric_pipeline(size=None):
-    """The paper's baseline augmentation: TiAug without its room and body, occluders and sensor
-    noise.
+    """The paper's baseline augmentation: TiAug without its room and body, occluders, sensor
+    noise and camera.
 
     The paper applies these "basic geometric transformations including ... Gaussian blur"
     (flips, rotation, scaling, blur) in all its experiments; taking them from the TiAug preset
     keeps the ablation exact, so the blur is off here as in the preset's defaults.
     """
     dropped = (tiaug.ThermalAmbience, tiaug.RandomOccluders, tiaug.ThermalOcclusion,
-               tiaug.NETDNoise)
+               tiaug.NETDNoise, tiaug.ThermalCamera)
     return tiaug.Compose([t for t in tiaug_pipeline(size).transforms
                           if not isinstance(t, dropped)])
 

@@ -14,6 +14,7 @@ from tiaug import (
     RandomScale,
     Rotate,
     ThermalAmbience,
+    ThermalCamera,
     ThermalOcclusion,
     TiAug,
     VerticalFlip,
@@ -217,8 +218,8 @@ def test_tiaug_defaults_keep_faces_upright_and_draw_the_families():
         f"TiAug(netd=0.1, occluders='families', families={FAMILIES!r}, temperature=None, "
         "label_policy='ignore', ignore_index=255, fill='edge', mask_fill=0, "
         "angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_blur=0.0, "
-        "p_occlusion=0.75, p_noise=0.5, p_ambience=0.0, classes=None, vflip=False, size=None, "
-        "p=1.0)")
+        "p_occlusion=0.75, p_noise=0.5, p_ambience=0.0, p_camera=0.0, classes=None, vflip=False, "
+        "size=None, p=1.0)")
 
 
 def test_tiaug_without_the_room_and_body_is_the_chain_before_them():
@@ -238,6 +239,23 @@ def test_tiaug_draws_as_thermal_ambience_before_tiaug_without_it(p_ambience):
         b = chained(image=image, mask=mask, rng=seed)
         for key in ("image", "mask", "occluded"):
             np.testing.assert_array_equal(a[key], b[key])
+
+
+@pytest.mark.parametrize("p_camera", [0.5, 1.0])
+def test_tiaug_draws_as_tiaug_without_a_camera_then_thermal_camera(p_camera):
+    # The cameras study trains "TiAug(p_camera=0) then ThermalCamera(p)": the preset draw for draw.
+    image, mask = face()
+    chained = Compose([TiAug(), ThermalCamera(p=p_camera)])
+    aug = TiAug(p_camera=p_camera)
+    assert isinstance(aug.transforms[-1], ThermalCamera) and aug.p_camera == p_camera
+    for seed in range(4):
+        a = aug(image=image, mask=mask, rng=seed)
+        b = chained(image=image, mask=mask, rng=seed)
+        for key in ("image", "mask", "occluded"):
+            np.testing.assert_array_equal(a[key], b[key])
+    assert not any(isinstance(t, ThermalCamera) for t in TiAug().transforms)
+    with pytest.raises(ValueError, match=r"p_camera must be in \[0, 1\], got -1"):
+        TiAug(p_camera=-1)
 
 
 def test_tiaug_classes_place_the_regions_and_the_lenses():

@@ -5,6 +5,7 @@ from ._base import Transform, skipped
 from ._validation import check_probability
 from .ambience import DEFAULT_CLASSES, ThermalAmbience, _check_classes
 from .blur import GaussianBlur
+from .camera import ThermalCamera
 from .geometry import (
     GeometricTransform,
     HorizontalFlip,
@@ -255,7 +256,7 @@ OCCLUDERS = ("paper", "families")
 # every Compose).
 _PRESET = ("netd", "occluders", "families", "temperature", "label_policy", "ignore_index", "fill",
            "mask_fill", "angle", "scale", "p_geometry", "p_blur", "p_occlusion", "p_noise",
-           "p_ambience", "classes", "vflip", "size")
+           "p_ambience", "p_camera", "classes", "vflip", "size")
 
 
 class TiAug(Compose):
@@ -270,8 +271,9 @@ class TiAug(Compose):
     the occluders (with probability `p_occlusion`): :class:`~tiaug.RandomOccluders` (hands,
     drinks, glasses, masks, scarves, phones, hair, ... with temperature fields from physics) or,
     with ``occluders="paper"``, the paper's :class:`~tiaug.ThermalOcclusion`, and
-    :class:`~tiaug.NETDNoise` (with probability `p_noise`) last, since the paper adds the sensor
-    noise after occlusion (Eq. 4).
+    :class:`~tiaug.NETDNoise` (with probability `p_noise`), since the paper adds the sensor
+    noise after occlusion (Eq. 4), and :class:`~tiaug.ThermalCamera` (another camera, with
+    probability `p_camera`) last.
 
     Parameters
     ----------
@@ -316,6 +318,11 @@ class TiAug(Compose):
         with its defaults: rooms of 10-35 °C, the nose tip ±4 °C, the other regions ±1 °C). It
         comes first, so that the occluders take their temperatures from the new room. With 0
         it is left out of the chain (the pipeline before it joined, draw for draw).
+    p_camera : float, optional
+        Probability of another camera (:class:`~tiaug.ThermalCamera` with its defaults: a preset
+        of :data:`tiaug.camera.CAMERAS` per frame, the frame spanning 30-100 % of its sensor's
+        width). It comes last: the camera records the scene with its occluders. With 0 it is left
+        out of the chain.
     classes : dict, optional
         Label values of ``"eyes"``, ``"nose"`` and ``"mouth"`` in your masks, which place the
         body's regions (and the eyes the eyeglasses' lenses); None: those of
@@ -373,8 +380,8 @@ class TiAug(Compose):
     def __init__(self, netd=0.1, occluders="families", families=None, temperature=None,
                  label_policy="ignore", ignore_index=255, fill="edge", mask_fill=0,
                  angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_blur=0.0,
-                 p_occlusion=0.75, p_noise=0.5, p_ambience=0.0, classes=None, vflip=False,
-                 size=None, p=1.0):
+                 p_occlusion=0.75, p_noise=0.5, p_ambience=0.0, p_camera=0.0, classes=None,
+                 vflip=False, size=None, p=1.0):
         if not isinstance(vflip, bool):
             raise TypeError(f"vflip must be True or False, got {vflip!r}")
         if occluders not in OCCLUDERS:
@@ -386,6 +393,7 @@ class TiAug(Compose):
         p_occlusion = check_probability(p_occlusion, "p_occlusion")
         p_noise = check_probability(p_noise, "p_noise")
         p_ambience = check_probability(p_ambience, "p_ambience")
+        p_camera = check_probability(p_camera, "p_camera")
         classes = _check_classes(classes)
         rot = Rotate(angle=angle, fill=fill, mask_fill=mask_fill, p=p_geometry)
         resize = RandomScale(scale=scale, aspect=(0.9, 1.1), size=size, fill=fill,
@@ -410,6 +418,7 @@ class TiAug(Compose):
         blur = GaussianBlur(sigma=(1.0, 1.2), p=p_blur)
         noise = NETDNoise(netd=netd, p=p_noise)
         ambience = ThermalAmbience(classes=classes, ignore_index=ignore_index, p=p_ambience)
+        camera = ThermalCamera(p=p_camera)
         super().__init__([
             *([ambience] if p_ambience > 0.0 else []),
             HorizontalFlip(p=0.5),
@@ -419,6 +428,7 @@ class TiAug(Compose):
             blur,
             occlusion,
             noise,
+            *([camera] if p_camera > 0.0 else []),
         ], p=p)
         # The children's validated values, so that repr shows what is used.
         self.netd = noise.netd
@@ -436,6 +446,7 @@ class TiAug(Compose):
         self.p_occlusion = occlusion.p
         self.p_noise = noise.p
         self.p_ambience = ambience.p
+        self.p_camera = camera.p
         self.classes = None if classes == DEFAULT_CLASSES else classes
         self.vflip = vflip
         self.size = resize.size
@@ -457,11 +468,11 @@ class TiAug(Compose):
         TiAug(netd=0.05, occluders='paper', families=None, temperature='any', \
 label_policy='keep', ignore_index=255, fill='edge', mask_fill=0, angle=(-30.0, 30.0), \
 scale=(0.5, 2.0), p_geometry=1.0, p_blur=0.5, p_occlusion=0.5, p_noise=0.5, p_ambience=0.0, \
-classes=None, vflip=True, size=None, p=1.0)
+p_camera=0.0, classes=None, vflip=True, size=None, p=1.0)
         """
         recipe = dict(occluders="paper", label_policy="keep", angle=(-30.0, 30.0),
                       scale=(0.5, 2.0), p_geometry=1.0, p_blur=0.5, p_occlusion=0.5, p_noise=0.5,
-                      p_ambience=0.0, vflip=True)
+                      p_ambience=0.0, p_camera=0.0, vflip=True)
         return cls(**{**recipe, **kwargs})
 
     def __setattr__(self, name, value):
