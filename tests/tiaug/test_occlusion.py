@@ -416,3 +416,13 @@ def test_chained_occlusions_measure_the_scene_not_earlier_occluders(mode):
         inside = Compose([t, t])(image=image, rng=seed)
         painted = inside["image"][inside["occluded"]]
         assert lo <= painted.min() and painted.max() <= hi
+
+
+@pytest.mark.parametrize("mode, limit", [("hot", 10000.0), ("cold", -273.15)])
+def test_hot_and_cold_occluders_take_the_limit_on_a_frame_at_it(mode, limit):
+    # Nothing is hotter than 10000 °C or colder than -273.15 °C: the documented exception.
+    image = np.full((24, 30), 30.0)
+    image[5, 5] = limit
+    out = ThermalOcclusion(temperature=mode, count=2, gradient=0.0)(image=image, rng=0)
+    painted = out["image"][out["occluded"]]
+    assert painted.size and (painted == limit).all()

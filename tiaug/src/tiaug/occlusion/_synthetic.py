@@ -37,7 +37,9 @@ class ThermalOcclusion(_Occluding):
         ``[min - D, min)``, strictly colder; a pair ``(lo, hi)``: absolute °C range. ``min`` and
         ``max`` are those of the pixels not occluded yet (``occluded=`` of the call, or inside
         :class:`tiaug.Compose`), so that a second occlusion does not compound the first's
-        range; drawn temperatures stay within [-273.15, 10000] °C.
+        range; drawn temperatures stay within [-273.15, 10000] °C. At those limits nothing is
+        strictly hotter or colder: on a frame whose hottest pixel is at 10000 °C, ``"hot"``
+        occluders take 10000 °C itself (``"cold"`` at -273.15 °C alike).
     label_policy : {"keep", "ignore", "background"}, optional
         Labels of occluded pixels: unchanged (the paper), `ignore_index`, or class 0.
     ignore_index : int, optional
