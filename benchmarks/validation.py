@@ -3,10 +3,14 @@
 The same network is trained under three regimes, for several seeds each:
 
 ``geometric``
-    The TiAug preset's geometry and blur only (the paper's baseline augmentation), pixel loss
+    Horizontal flips, rotation of ±10° and scaling of 0.8-1.25x (each on half of the frames) and
+    a Gaussian blur of 1-1.2 px on half of them (the paper's baseline augmentation), pixel loss
     BCE + 0.5 RMI (examples/train.py says why not the paper's 0.5 BCE + 0.5 RMI).
 ``tiaug``
-    The TiAug preset: the same geometry plus tiaug's occluders and NETD sensor noise.
+    The same geometry and blur plus the paper's occluders (``tiaug.ThermalOcclusion``, labels
+    kept under them) on half of the frames and NETD sensor noise: the TiAug preset when these
+    runs were trained, ``TiAug(occluders="paper", label_policy="keep", p_blur=0.5,
+    p_occlusion=0.5)`` (``PIPELINES``).
 ``tiaug_samcl``
     TiAug plus ``0.5 * SAMCLLoss`` (the package's default auxiliary mode unless ``--aux-mode``).
 
@@ -79,6 +83,10 @@ sys.path.insert(0, str(HERE.parent / "examples"))
 sys.path.insert(0, str(HERE))
 
 REGIMES = ("geometric", "tiaug", "tiaug_samcl")
+# The TiAug keyword arguments of the occluded regimes (tiaug, tiaug_samcl), as the stored runs
+# were trained; the geometric regime is the same chain without its occluders and noise.
+PIPELINES = {"tiaug": dict(occluders="paper", label_policy="keep", p_blur=0.5, p_occlusion=0.5,
+                           p_ambience=0.0, p_camera=0.0)}
 TEST_SETS = ("clean", "tiaug_occluders", "heldout_occluders")
 SCORINGS = ("amodal", "visible")
 METRICS = ("miou", "miou_no_bg")
@@ -888,9 +896,15 @@ def run_study(cfg, out_dir, progress=True, fresh=False, threads=None):
 
 
 def _pipeline(regime, size):
-    from data import geometric_pipeline, tiaug_pipeline
+    """The regime's augmentation, pinned (``PIPELINES``): a new default of TiAug adds a regime,
+    it never changes what the stored runs measured."""
+    import tiaug
 
-    return (geometric_pipeline if regime == "geometric" else tiaug_pipeline)(tuple(size))
+    size = tuple(size)
+    occluded = tiaug.TiAug(size=size, **PIPELINES["tiaug"])
+    if regime == "geometric":  # the same chain without the occluders and the noise
+        return tiaug.Compose(occluded.transforms[:-2])
+    return occluded
 
 
 def _json_safe(obj):

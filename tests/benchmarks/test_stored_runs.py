@@ -17,10 +17,12 @@ import defaults  # noqa: E402
 
 import normalization  # noqa: E402
 import transfer  # noqa: E402
+import validation  # noqa: E402
 
-# Run store: the study's pipeline(model, size); a normalization run's model is
-# "<pipeline>_<normalization>".
+# Run store: the study's pipeline(model, size) (the validation study's store is "runs"); a
+# normalization run's model is "<pipeline>_<normalization>".
 STUDIES = {
+    "runs": validation._pipeline,
     "transfer_runs": transfer.pipeline,
     "defaults_runs": defaults.pipeline,
     "normalization_runs": lambda model, size: normalization._pipeline(
