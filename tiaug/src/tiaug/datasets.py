@@ -233,21 +233,10 @@ def _check_condition(condition):
 
 def _check_camera(camera, coverage):
     """The camera as a (CameraSpec, coverage) pair, or None for the lab."""
-    from .camera import CAMERAS, CameraSpec
+    from .camera import _check_camera_arg
 
     coverage = check_number(coverage, "coverage", low=0.0, high=1.0, low_inclusive=False)
-    if camera is None:
-        return None
-    if isinstance(camera, CameraSpec):
-        return camera, coverage
-    names = ", ".join(repr(c) for c in CAMERAS)
-    if not isinstance(camera, str):
-        raise TypeError(f"camera must be None, one of {names} (tiaug.camera.CAMERAS) or a "
-                        f"tiaug.camera.CameraSpec, got {type(camera).__name__}")
-    if camera not in CAMERAS:
-        raise ValueError(f"camera must be one of {names} (tiaug.camera.CAMERAS) or a "
-                         f"tiaug.camera.CameraSpec, got {camera!r:.40}")
-    return CAMERAS[camera], coverage
+    return None if camera is None else (_check_camera_arg(camera, "camera"), coverage)
 
 
 def _render(shape, ident, fr, rng, labelling, camera):
