@@ -17,6 +17,7 @@ from tiaug import (
     ThermalCamera,
     ThermalOcclusion,
     TiAug,
+    Transform,
     VerticalFlip,
 )
 from tiaug.ambience import DEFAULT_CLASSES
@@ -757,3 +758,26 @@ def test_a_geometric_transform_with_its_own_apply_is_not_fused():
         Compose([_WarmFlip(), Rotate(angle=0.0)])(image=image, mask=mask, rng=0)["params"],
         image=image, mask=mask)
     np.testing.assert_array_equal(again["image"], chained["image"])
+
+
+class _Crop(Transform):
+    """A user transform with a fixed output size, also when its coin skips it."""
+
+    def sample(self, image, mask, rng):
+        return {}
+
+    def apply(self, params, image, mask, occluded):
+        return self.skip(image, mask, occluded)
+
+    def skip(self, image, mask, occluded):
+        return tuple(None if a is None else a[:8, :10].copy() for a in (image, mask, occluded))
+
+
+def test_compose_reaches_children_through_their_public_hooks():
+    image, mask = face()
+    for seed in range(6):  # skipped and applied alike
+        out = Compose([_Crop(p=0.5), NETDNoise(p=0.5)])(image=image, mask=mask, rng=seed)
+        assert out["image"].shape == out["mask"].shape == out["occluded"].shape == (8, 10)
+    with pytest.raises(TypeError, match="params must be the 'params' dict"):
+        _Crop().check_params(None)
+    assert RandomScale(scale=1.0, aspect=1.0, size=(20, 24)).skip_affine((40, 48))[1] == (20, 24)

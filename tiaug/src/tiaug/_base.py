@@ -86,12 +86,18 @@ class Transform:
         image = check_image(image)
         mask = check_mask(mask, image.shape)
         occluded = check_occluded(occluded, image.shape)
-        params = self._check_params(params)
+        params = self.check_params(params)
         return _pack(*self._forward(image, mask, occluded, params=params), image, mask,
                      occluded)
 
-    def _check_params(self, params):
-        """Return `params` checked for replay: a call's ``"params"``, perhaps edited by hand."""
+    def check_params(self, params):
+        """Return `params` checked for :meth:`replay`: a call's ``"params"``, perhaps edited by
+        hand.
+
+        Raises a TypeError or ValueError that names a value that cannot be applied. Subclasses
+        check their drawn values in ``_check_drawn``; :class:`tiaug.Compose` calls this for the
+        children whose params it applies itself (fused geometry).
+        """
         if not isinstance(params, dict) or "applied" not in params:
             raise TypeError(
                 "params must be the 'params' dict returned by a call of this transform, "
@@ -118,7 +124,7 @@ class Transform:
         if params["applied"]:
             image, mask, occluded = self.apply(params, image, mask, occluded)
         else:
-            image, mask, occluded = self._skip(image, mask, occluded)
+            image, mask, occluded = self.skip(image, mask, occluded)
         return image, mask, occluded, params
 
     def _draw(self, image, mask, occluded, rng):
@@ -131,8 +137,13 @@ class Transform:
         # of ThermalOcclusion); sample() does not see the occlusion map.
         return self.sample(image, mask, rng)
 
-    def _skip(self, image, mask, occluded):
-        """What a skipped transform returns: its input, unless its output has a fixed size."""
+    def skip(self, image, mask, occluded):
+        """Return ``(image, mask, occluded)`` as a call that the coin skips returns them.
+
+        The input itself, unless the transform's output has a fixed size (a
+        :class:`tiaug.RandomScale` with ``size``). Override it together with :meth:`apply` when
+        yours has one; :class:`tiaug.Compose` calls it for the children its coin skips.
+        """
         return image, mask, occluded
 
     def _skipped(self, rng):

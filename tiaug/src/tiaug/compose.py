@@ -39,11 +39,13 @@ class Compose(Transform):
 
     Notes
     -----
-    **One call path.** ``Compose`` reaches its children only through the public methods a
-    user calls: a call ``t(image=..., mask=..., occluded=..., rng=...)`` or
-    ``t.replay(params, ...)``, and for fused geometry the hooks
-    :meth:`~tiaug.geometry.GeometricTransform.sample_geometry` and
-    :meth:`~tiaug.geometry.GeometricTransform.affine`. Every child draws from `rng` exactly
+    **One call path.** ``Compose`` reaches its children only through public methods: a call
+    ``t(image=..., mask=..., occluded=..., rng=...)`` or ``t.replay(params, ...)`` as a user
+    makes them, :meth:`~tiaug.Transform.skip` for a child its coin skips,
+    :meth:`~tiaug.Transform.check_params` for the params it replays itself, and for fused geometry
+    the hooks :meth:`~tiaug.geometry.GeometricTransform.sample_geometry`,
+    :meth:`~tiaug.geometry.GeometricTransform.affine` and
+    :meth:`~tiaug.geometry.GeometricTransform.skip_affine`. Every child draws from `rng` exactly
     what it would draw if it were called alone at its place in the chain. ``Compose`` draws a
     child's coin (its ``p``) itself, as it does for fused geometry, and does not call a child
     the coin skips: the child would return its input. A child that overrides how a call draws
@@ -88,7 +90,7 @@ class Compose(Transform):
     def _forward(self, image, mask, occluded, *, rng=None, params=None):
         if params is None:
             if skipped(self.p, rng):
-                return *self._skip(image, mask, occluded), {"applied": False}
+                return *self.skip(image, mask, occluded), {"applied": False}
             image, mask, occluded, drawn = self._run(image, mask, occluded, rng, None)
             return image, mask, occluded, {"applied": True, "transforms": drawn}
         return super()._forward(image, mask, occluded, params=params)
@@ -100,16 +102,16 @@ class Compose(Transform):
                 f"params['transforms'] must hold one params dict per transform "
                 f"({len(self.transforms)}), got {children!r:.200}"
             )
-        return {**params, "transforms": [t._check_params(c)
+        return {**params, "transforms": [t.check_params(c)
                                          for t, c in zip(self.transforms, children)]}
 
     def apply(self, params, image, mask, occluded):
         return self._run(image, mask, occluded, None, params["transforms"])[:3]
 
-    def _skip(self, image, mask, occluded):
+    def skip(self, image, mask, occluded):
         # A skipped chain still gives its fixed output size, if a child has one.
         for t in self.transforms:
-            image, mask, occluded = t._skip(image, mask, occluded)
+            image, mask, occluded = t.skip(image, mask, occluded)
         return image, mask, occluded
 
     def _run(self, image, mask, occluded, rng, children):
@@ -129,7 +131,7 @@ class Compose(Transform):
             else:
                 t = self.transforms[i]
                 if children is None and _skips(t, rng):
-                    image, mask, occluded = t._skip(image, mask, occluded)
+                    image, mask, occluded = t.skip(image, mask, occluded)
                     drawn.append({"applied": False})
                     i += 1
                     continue
@@ -219,7 +221,7 @@ def _geometric_run(group, image, mask, occluded, rng, given, fill, mask_fill):
         else:
             params = {"applied": True, **t.sample_geometry(shape, rng)}
         drawn.append(params)
-        step = t.affine(params, shape) if params["applied"] else t._skip_affine(shape)
+        step = t.affine(params, shape) if params["applied"] else t.skip_affine(shape)
         if step is not None:
             a, shape = step
             matrix = a if matrix is None else a @ matrix

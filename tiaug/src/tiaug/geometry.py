@@ -316,16 +316,21 @@ class GeometricTransform(Transform):
         matrix, out_shape = self.affine(params, image.shape)
         return warp(image, mask, occluded, matrix, out_shape, self.fill, self.mask_fill)
 
-    def _skip_affine(self, shape):
-        """``(A, out_shape)`` that a skipped transform still applies, or None (nothing)."""
+    def skip_affine(self, shape):
+        """Return ``(A, out_shape)`` that the transform applies to a frame of `shape` when its
+        coin skips it, or None (nothing: the default).
+
+        A transform with a fixed output size still crops or pads to it (:class:`RandomScale` with
+        ``size``); :class:`tiaug.Compose` multiplies it into a fused run like :meth:`affine`.
+        """
         return None
 
-    def _skip(self, image, mask, occluded):
+    def skip(self, image, mask, occluded):
         # A mask that cannot hold mask_fill is refused on every call, not only on the frames
         # whose geometry runs (as the occluders do with ignore_index).
         if mask is not None:
             _fitting_label(self.mask_fill, mask.dtype)
-        skip = self._skip_affine(image.shape)
+        skip = self.skip_affine(image.shape)
         if skip is None:
             return image, mask, occluded
         return warp(image, mask, occluded, *skip, self.fill, self.mask_fill)
@@ -499,7 +504,7 @@ class RandomScale(GeometricTransform):
         out_shape = tuple(shape) if self.size is None else self.size
         return _scale_matrix(params["scale"], shape, out_shape), out_shape
 
-    def _skip_affine(self, shape):
+    def skip_affine(self, shape):
         # A skipped resize still crops or pads to `size`, so that every output can be batched.
         if self.size is None or tuple(shape) == self.size:
             return None
