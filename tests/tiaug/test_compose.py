@@ -781,3 +781,23 @@ def test_compose_reaches_children_through_their_public_hooks():
     with pytest.raises(TypeError, match="params must be the 'params' dict"):
         _Crop().check_params(None)
     assert RandomScale(scale=1.0, aspect=1.0, size=(20, 24)).skip_affine((40, 48))[1] == (20, 24)
+
+
+def test_replay_of_a_call_that_succeeded_does_not_check_a_skipped_child():
+    # The rotation takes the only cold pixel out of the frame: the blur, had it been called,
+    # would have refused the 250 °C frame that is left (a frame in kelvin?). The call skips it by
+    # its coin; its replay used to call it, and raised.
+    image = np.full((24, 30), 250.0, np.float32)
+    image[0, 0] = 20.0
+    aug = Compose([Rotate(angle=(45.0, 45.0), fill=250.0), GaussianBlur(p=0.5)])
+    replayed = 0
+    for seed in range(12):
+        try:
+            out = aug(image=image, rng=seed)
+        except ValueError:
+            continue  # the occluders ran and refused the frame
+        assert out["params"]["transforms"][1] == {"applied": False}
+        again = aug.replay(out["params"], image=image)
+        np.testing.assert_array_equal(again["image"], out["image"])
+        replayed += 1
+    assert replayed
