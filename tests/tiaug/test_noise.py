@@ -6,6 +6,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from tiaug import GaussianBlur
 from tiaug._validation import MAX_TEMPERATURE
 from tiaug.noise import NETDNoise, _noise, add_noise
 
@@ -33,9 +34,11 @@ def noise_field(seed, amplitude, n):
 
 
 def reference_noise(image, amplitude, seed):
-    """Slow, obvious version of the kernel: add, round, then step back inside the bound."""
+    """Slow, obvious version of the kernel: add, clip to the physical range, round, then step
+    back inside the bound."""
     d = noise_field(seed, amplitude, image.size).reshape(image.shape)
-    out = (image + d.astype(image.dtype)).astype(image.dtype)
+    f = image.dtype.type
+    out = np.clip((image + d.astype(image.dtype)).astype(image.dtype), f(-273.15), f(1e4))
     for idx in zip(*np.nonzero(np.abs(out.astype(np.float64) - image) > amplitude), strict=True):
         while abs(np.float64(out[idx]) - np.float64(image[idx])) > amplitude:
             out[idx] = np.nextafter(out[idx], image[idx])
@@ -82,6 +85,18 @@ ROUNDS_UP = 1.5154773934429258
 def test_kernel_matches_reference(image, amplitude, seed):
     np.testing.assert_array_equal(_noise(image, amplitude, seed),
                                   reference_noise(image, amplitude, seed))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_noise_keeps_a_frame_at_the_limits_physical(dtype):
+    # Noise on a frame at absolute zero took it below (-273.21 °C), and the next transform
+    # refused the frame the chain had made.
+    image = np.full((16, 20), -273.15, dtype)
+    image[4:8, 4:8] = 1e4
+    out = NETDNoise(netd=0.1, p=1.0)(image=image, rng=0)["image"]
+    assert float(out.min()) >= -273.15 and float(out.max()) <= 1e4
+    assert np.abs(out.astype(np.float64) - image.astype(np.float64)).max() <= 0.1
+    GaussianBlur(p=1.0)(image=out, rng=0)  # a valid frame for the next transform
 
 
 @given(image=frames(), netd=st.floats(0.0, 5.0), rng=st.integers(0, 2**32))

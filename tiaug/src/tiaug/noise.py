@@ -6,7 +6,9 @@ import numpy as np
 
 from ._base import Transform, drawn_value, result
 from ._validation import (
+    ABSOLUTE_ZERO,
     MAX_DIFFERENCE,
+    MAX_TEMPERATURE,
     check_image,
     check_mask,
     check_number,
@@ -99,7 +101,10 @@ def _noise(image, amplitude, seed):
         bound = np.nextafter(bound, np.float32(0.0))
     # Without JIT the kernel runs on numpy uint32 scalars, whose intended wrap-around would warn.
     with np.errstate(over="ignore"):
-        return add_bounded_noise(image, seed, amplitude, float(bound), np.empty_like(image))
+        # A frame at a physical limit must stay within it: noise cannot cool below absolute zero.
+        f = image.dtype.type
+        return add_bounded_noise(image, seed, amplitude, float(bound), f(ABSOLUTE_ZERO),
+                                 f(MAX_TEMPERATURE), np.empty_like(image))
 
 
 class NETDNoise(Transform):

@@ -13,7 +13,7 @@ pure function of ``(seed, i)``, so replay is exact.
 
 import numpy as np
 
-from . import jit
+from . import jit, select_max, select_min
 
 _MUL1 = np.uint32(0x7FEB352D)
 _MUL2 = np.uint32(0x846CA68B)
@@ -36,8 +36,9 @@ def hash32(x):
 
 
 @jit
-def add_bounded_noise(image, seed, amplitude, bound, out):
-    """Write ``image + d`` into `out`, ``d`` uniform in ``[-bound, bound)`` per pixel.
+def add_bounded_noise(image, seed, amplitude, bound, low, high, out):
+    """Write ``image + d`` into `out`, ``d`` uniform in ``[-bound, bound)`` per pixel, clipped
+    to [`low`, `high`] (of the image's dtype; the clip only moves a value toward the input).
 
     `image` and `out` are C-contiguous arrays of one float dtype with fewer than 2**31 pixels;
     `seed` is in [0, 2**63); `bound` is the largest float32 not above `amplitude`, so that
@@ -53,7 +54,7 @@ def add_bounded_noise(image, seed, amplitude, bound, out):
     step = np.float32(bound * 2.0 ** -23)  # 2 * a / 2**24, exact: a power-of-two scaling
     for i in range(x.size):
         u = np.float32(np.int32(hash32(np.uint32((np.uint32(i) ^ hi) + lo)) >> _S8))
-        o[i] = x[i] + (u * step - a)
+        o[i] = select_max(select_min(x[i] + (u * step - a), high), low)
     # A separate branch-free pass counts the rare values rounding pushed past the bound (fused
     # into the loop above, the float64 comparison kept it from vectorising); only then does a
     # third pass step them back.
