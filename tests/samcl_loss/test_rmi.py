@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from samcl_loss import RMILoss
+from samcl_loss.rmi import MAX_LOGIT
 
 requires_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
@@ -327,3 +328,18 @@ def test_cuda_matches_cpu_and_autocast_fp16():
         half = loss(x.half(), target.cuda())
     assert half.dtype == torch.float32 and torch.isfinite(half)
     assert half.item() == pytest.approx(cpu.item(), rel=1e-2, abs=1e-2)
+
+
+def test_finite_scores_near_the_float32_maximum_give_a_finite_loss():
+    # torch's BCE summed them to inf (and gave NaN for some); an infinite score still gives NaN.
+    g = torch.Generator().manual_seed(0)
+    target = torch.randint(0, 6, (2, 16, 16), generator=g)
+    logits = ((torch.rand(2, 6, 16, 16, generator=g) * 2 - 1) * 3e38).requires_grad_()
+    loss = RMILoss(num_classes=6)(logits, target)
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(logits.grad).all()
+    small = torch.randn(2, 6, 16, 16, generator=g)
+    assert torch.equal(RMILoss(num_classes=6)(small, target),
+                       RMILoss(num_classes=6)(small.clamp(-MAX_LOGIT, MAX_LOGIT), target))
+    small[0, 0, 0, 0] = float("inf")
+    assert torch.isnan(RMILoss(num_classes=6)(small, target))

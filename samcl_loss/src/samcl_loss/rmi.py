@@ -25,6 +25,8 @@ from ._validation import (
 
 # Ridge added to the covariance matrices so that they stay positive definite (reference value).
 POS_ALPHA = 5e-4
+#: Largest |score| the BCE sees: a sum over 10**8 pixels of such losses is still a float32.
+MAX_LOGIT = 1e30
 
 
 def one_hot(target, num_classes, dtype):
@@ -241,6 +243,10 @@ class RMILoss(nn.Module):
             vmask = valid.unsqueeze(1)
             # where() (not a product) so that inf/NaN scores at ignored pixels cannot leak.
             x = torch.where(vmask, logits.to(dtype), 0.0)
+            # torch's BCE overflows to inf and NaN for finite scores near the float32 maximum;
+            # beyond MAX_LOGIT a finite score says nothing more (its gradient is 0 there). The
+            # added x - x is 0, or NaN for an infinite score: a diverged model gets no finite loss.
+            x = x.clamp(-MAX_LOGIT, MAX_LOGIT) + (x - x)
             onehot = one_hot(target, self.num_classes, dtype)
             weight = vmask.to(dtype).expand_as(x)
             probs = torch.sigmoid(x) * vmask
