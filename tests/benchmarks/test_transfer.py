@@ -41,8 +41,10 @@ def test_training_never_draws_the_tested_group(group):
     assert occluders[0].p == tiaug.TiAug().p_occlusion
 
 
-def test_defaults_model_is_tiaugs_defaults():
-    assert repr(transfer.pipeline(transfer.DEFAULTS, (48, 64))) == repr(tiaug.TiAug(size=(48, 64)))
+def test_defaults_model_is_tiaugs_defaults_when_the_study_ran():
+    # Pinned: TiAug's later room, body and camera would change what the stored runs measured.
+    assert repr(transfer.pipeline(transfer.DEFAULTS, (48, 64))) == repr(
+        tiaug.TiAug(p_ambience=0.0, p_camera=0.0, size=(48, 64)))
     assert transfer.models()[:2] == (transfer.BASE, transfer.DEFAULTS)
 
 

@@ -207,10 +207,11 @@ def test_pickle_keeps_behaviour():
 def test_tiaug_defaults_keep_faces_upright_and_draw_the_families():
     aug = TiAug()
     kinds = [type(t) for t in aug.transforms]
-    assert kinds == [HorizontalFlip, Rotate, RandomScale, GaussianBlur, RandomOccluders,
-                     NETDNoise]
-    assert [t.p for t in aug.transforms] == [0.5, 0.5, 0.5, 0.0, 0.75, 0.5]
-    flip_h, rot, resize, blur, occlusion, noise = aug.transforms
+    assert kinds == [ThermalAmbience, HorizontalFlip, Rotate, RandomScale, GaussianBlur,
+                     RandomOccluders, NETDNoise]
+    assert [t.p for t in aug.transforms] == [0.5, 0.5, 0.5, 0.5, 0.0, 0.75, 0.5]
+    ambience, flip_h, rot, resize, blur, occlusion, noise = aug.transforms
+    assert repr(ambience) == repr(ThermalAmbience(p=0.5))  # its own defaults
     assert rot.angle == (-10.0, 10.0) and resize.scale == (0.8, 1.25)
     assert resize.aspect == (0.9, 1.1) and blur.sigma == (1.0, 1.2)
     assert noise.netd == 0.1 and occlusion.label_policy == aug.label_policy == "ignore"
@@ -219,7 +220,7 @@ def test_tiaug_defaults_keep_faces_upright_and_draw_the_families():
         f"TiAug(netd=0.1, occluders='families', families={FAMILIES!r}, temperature=None, "
         "label_policy='ignore', ignore_index=255, fill='edge', mask_fill=0, "
         "angle=(-10.0, 10.0), scale=(0.8, 1.25), p_geometry=0.5, p_blur=0.0, "
-        "p_occlusion=0.75, p_noise=0.5, p_ambience=0.0, p_camera=0.0, classes=None, vflip=False, "
+        "p_occlusion=0.75, p_noise=0.5, p_ambience=0.5, p_camera=0.0, classes=None, vflip=False, "
         "size=None, p=1.0)")
 
 
