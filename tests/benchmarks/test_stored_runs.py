@@ -12,6 +12,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "examples"))
 
+import cameras  # noqa: E402
 import conditions  # noqa: E402
 import defaults  # noqa: E402
 
@@ -28,6 +29,7 @@ STUDIES = {
     "normalization_runs": lambda model, size: normalization._pipeline(
         model.rsplit("_", 1)[0], size),
     "conditions_runs": conditions.pipeline,
+    "cameras_runs": cameras.pipeline,
 }
 
 
