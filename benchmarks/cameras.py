@@ -181,14 +181,7 @@ def format_rst(result):
             f"mean) of the temperature measured through the predicted and the true mask. \"no "
             f"gap\": flips only lose less than {C.MIN_GAP:g} point on the camera.")
     lines = [T.table_rst("cameras.py", cfg, note, "Cameras", header, rows)]
-    rows = [[m, *(f"{x:.1f}" for x in c["clean_miou"]),
-             f"{c['clean_miou'][1] - c['clean_miou'][0]:+.1f}"]
-            for m, c in result["convergence"].items()]
-    n_half, n_full = next(iter(result["convergence"].values()))["iterations"]
-    lines += [""] + V.list_table(
-        "Clean mIoU (%) of each model after the half and the full schedule, mean over seeds",
-        ["model", f"{n_half} iterations", f"{n_full} iterations", "difference"], rows)
-    return "\n".join([*lines, ""])
+    return "\n".join([*lines, *C.convergence_table(result["convergence"]), ""])
 
 
 def run_study(cfg, out_dir, fresh=False, progress=True):

@@ -324,14 +324,18 @@ def format_rst(result):
         "Defaults: ThermalAmbience on a share p of the frames before TiAug()",
         ["p", "clean change vs flips only", "mean mIoU over the conditions",
          "occluder families vs TiAug()", "nose ROI error °C, warm nose", "chosen"], rows)
+    return "\n".join([*lines, *convergence_table(result["convergence"]), ""])
+
+
+def convergence_table(convergence):
+    """Lines of the table of :func:`convergence`: each model's clean mIoU after N/2 and N."""
     rows = [[m, *(f"{x:.1f}" for x in c["clean_miou"]),
              f"{c['clean_miou'][1] - c['clean_miou'][0]:+.1f}"]
-            for m, c in result["convergence"].items()]
-    n_half, n_full = next(iter(result["convergence"].values()))["iterations"]
-    lines += [""] + V.list_table(
+            for m, c in convergence.items()]
+    n_half, n_full = next(iter(convergence.values()))["iterations"]
+    return [""] + V.list_table(
         "Clean mIoU (%) of each model after the half and the full schedule, mean over seeds",
         ["model", f"{n_half} iterations", f"{n_full} iterations", "difference"], rows)
-    return "\n".join([*lines, ""])
 
 
 def run_study(cfg, out_dir, fresh=False, progress=True):
