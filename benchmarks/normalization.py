@@ -15,7 +15,7 @@ kept), on the validation study's converged recipe
     same temperature (indoor ambient to a little above skin).
 ``scene``
     :func:`tiaug.normalize.scene_range`, anchored on the frame's own ambient and skin estimates
-    (:func:`tiaug.occlusion.scene_temperatures`, percentiles that hot and cold objects hardly
+    (:func:`tiaug.scene.scene_temperatures`, percentiles that hot and cold objects hardly
     move): ``[ambient - 2 °C, skin + 2 °C]`` to [-1, 1], clipped. Works for any camera or room
     without a window chosen by hand; the margins keep the inner canthi (1-2 °C above the
     median skin) and NETD noise inside the range.

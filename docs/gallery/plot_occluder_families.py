@@ -4,7 +4,7 @@ Occluder families: shapes and temperature fields of LWIR objects
 
 :class:`tiaug.RandomOccluders` draws objects from twelve families. Each has its own shape and a
 temperature *field* set relative to the frame's ambient and skin temperatures
-(:func:`tiaug.occlusion.scene_temperatures`): hands a little cooler than the face, hot drinks far
+(:func:`tiaug.scene.scene_temperatures`): hands a little cooler than the face, hot drinks far
 above it and cooling from the lip down, lenses between ambient and skin with a faint reflection,
 hair cool and partly transparent, fabric near ambient and warmed near the body, a phone warmed at
 the held end like a fin. Here each family is drawn once on the same synthetic face; the cyan line

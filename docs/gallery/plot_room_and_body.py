@@ -84,7 +84,7 @@ plt.show()
 # less, the eye corners least; Briggs et al., Int J Biometeorol 2017) without a slope per
 # region. The map is monotone (no two pixels swap order) and uses no labels, so it never traces a
 # label's border. The frame's own room temperature ``a`` is estimated from the frame
-# (:func:`tiaug.occlusion.scene_temperatures`).
+# (:func:`tiaug.scene.scene_temperatures`).
 #
 # Measured on the frames above: the wall (top-left corner), the forehead (0.8 interpupillary
 # distances above the eyes), the nose tip (the ``"nose"`` anchor) and the warmest eye pixel (the

@@ -44,7 +44,7 @@ def _api_names(api_text, module):
 
 @pytest.mark.parametrize(
     "module",
-    ["tiaug", "tiaug.functional", "tiaug.datasets", "tiaug.normalize", "tiaug.units",
+    ["tiaug", "tiaug.functional", "tiaug.datasets", "tiaug.scene", "tiaug.normalize", "tiaug.units",
      "tiaug.integrations", "tiaug.seeding", "tiaug.testing.strategies", "samcl_loss"],
 )
 def test_api_reference_lists_every_public_name(module):

@@ -177,7 +177,10 @@ def test_occluded_test_set_is_reproducible_and_occluded():
         np.testing.assert_array_equal(a, b)
     occluded = first[2]
     assert occluded.any(axis=(1, 2)).all()  # every frame got an occluder
-    np.testing.assert_array_equal(first[0][~occluded], images[~occluded])
+    # Frames 0 and 1 get the paper's flat occluders, which leave every other pixel as it was
+    # (the families' camera edges and footprints reach a little beyond their occluded pixels).
+    for i in (0, 1):
+        np.testing.assert_array_equal(first[0][i][~occluded[i]], images[i][~occluded[i]])
 
 
 def test_demo_measures_how_busy_the_cpu_is(monkeypatch):

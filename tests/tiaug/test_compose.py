@@ -307,7 +307,7 @@ def test_tiaug_refuses_a_mask_that_cannot_hold_mask_fill_on_every_frame():
     # ran (5 of 8 seeds).
     image, mask = face()
     for seed in range(8):  # frames with and without geometry alike
-        with pytest.raises(ValueError, match=r"mask_fill=-1 does not fit the mask's dtype uint8 "
+        with pytest.raises(ValueError, match=r"mask_fill=-1 does not fit the mask dtype uint8 "
                                              r"\(range 0\.\.255\)"):
             TiAug(mask_fill=-1)(image=image, mask=mask, rng=seed)
     assert TiAug(mask_fill=-1)(image=image, rng=0)["image"].shape == image.shape
@@ -331,7 +331,7 @@ def test_a_skipped_geometric_transform_still_refuses_a_mask_that_cannot_hold_mas
                  lambda: Compose([geometry])(image=image, mask=mask, rng=0),
                  lambda: Compose([HorizontalFlip(), geometry])(image=image, mask=mask, rng=0),
                  lambda: geometry.replay({"applied": False}, image=image, mask=mask)):
-        with pytest.raises(ValueError, match=r"mask_fill=-1 does not fit the mask's dtype uint8"):
+        with pytest.raises(ValueError, match=r"mask_fill=-1 does not fit the mask dtype uint8"):
             call()
 
 

@@ -46,8 +46,7 @@ from tiaug.geometry import GeometricTransform
 
 SHAPE = (10, 13)
 
-# How to build each public transform with valid parameters; with requires_mask it refuses a call
-# without labels (a ValueError naming the mask).
+# How to build each public transform with valid parameters.
 TRANSFORMS = {
     "Compose": dict(build=lambda: Compose([HorizontalFlip(p=0.5), Rotate(), NETDNoise()])),
     # An ignore_index that every mask flavour holds (int8 cannot hold the default 255).
@@ -60,7 +59,7 @@ TRANSFORMS = {
     "GaussianBlur": dict(build=GaussianBlur),
     "ThermalOcclusion": dict(build=lambda: ThermalOcclusion(label_policy="ignore",
                                                             ignore_index=5)),
-    "Eyeglasses": dict(build=Eyeglasses, requires_mask=True),
+    "Eyeglasses": dict(build=Eyeglasses),
     "HeldCup": dict(build=HeldCup),
     "HandOcclusion": dict(build=HandOcclusion),
     "RandomOccluders": dict(build=lambda: RandomOccluders(count=(1, 3))),
@@ -71,6 +70,7 @@ TRANSFORMS = {
 ABSTRACT = {
     "Transform": "base class: sample() and apply() are left to subclasses",
     "GeometricTransform": "base class: sample_geometry() and affine() are left to subclasses",
+    "OcclusionTransform": "base class: sample_objects() is left to subclasses",
 }
 
 # How to call each functional op with valid parameters (the frame comes first, then keywords).
@@ -80,6 +80,13 @@ OCCLUDERS = [
      "temperature": 45.0},
     {"shapes": [{"type": "ellipse", "center": (6, 3), "axes": (3, 2), "angle": 0.4}],
      "temperature": (5.0, 9.0), "axis": ((3, 3), (9, 3))},
+    # An object: a textured, translucent, blurred part and a footprint.
+    {"parts": [{"shapes": [{"type": "ellipse", "center": (4, 9), "axes": (3, 2), "angle": 0.0}],
+                "opacity": 0.7,
+                "field": {"axis": ((1, 9), (7, 9)), "profile": ((0.0, 20.0), (1.0, 28.0)),
+                          "range": (18.0, 30.0), "texture": (1.0, 4.0, 2.0, 0.5, 0.2, 1.0),
+                          "seed": 7}}],
+     "sigma": 0.8, "footprint": ((5.0, 5.0, 2.0, 3.0, 0.3, 1.5),)},
 ]
 OPS = {
     "hflip": lambda image, **kw: F.hflip(image, **kw),
@@ -90,7 +97,8 @@ OPS = {
         image, [[0.9, 0.2, 1.0], [-0.1, 1.1, -2.0]], **kw),
     "gaussian_blur": lambda image, **kw: F.gaussian_blur(image, 1.1, **kw),
     "add_noise": lambda image, **kw: F.add_noise(image, 0.1, 3, **kw),
-    "occlude": lambda image, **kw: F.occlude(image, OCCLUDERS, label_policy="background", **kw),
+    "occlude": lambda image, **kw: F.occlude(image, OCCLUDERS, scene=(20.0, 34.0),
+                                             label_policy="background", **kw),
     "ambience": lambda image, **kw: F.ambience(
         image, 12.0, [{"center": (4, 6), "radius": 3.0, "delta": -2.5}], **kw),
     # On the sensor's grid: labels and the occlusion map by majority vote, for every flavour.
@@ -351,11 +359,7 @@ def test_transform_bad_occluded(name, flavour):
 
 @pytest.mark.parametrize("name", TRANSFORM_NAMES)
 def test_transform_without_mask(name):
-    if TRANSFORMS[name].get("requires_mask"):
-        refused(lambda: TRANSFORMS[name]["build"]()(image=frame(), rng=0), ValueError,
-                r"call it with mask=")
-    else:
-        check_transform(name, frame())
+    check_transform(name, frame())
 
 
 @pytest.mark.parametrize("name", TRANSFORM_NAMES)

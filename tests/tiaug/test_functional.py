@@ -112,6 +112,6 @@ def test_ops_compute_what_the_transforms_compute():
 
 
 def test_draw_occluders_is_the_one_op_without_a_frame():
-    assert list(inspect.signature(F.draw_occluders).parameters) == ["shape", "occluders"]
+    assert list(inspect.signature(F.draw_occluders).parameters) == ["shape", "objects"]
     masks = F.draw_occluders((12, 16), [BOX, BOX])
     assert masks.shape == (2, 12, 16) and masks.dtype == bool

@@ -151,7 +151,8 @@ rngs = mostly(st.integers(0, 2**64), st.one_of(
 
 # --------------------------------------------------------------------------- transforms
 
-ABSTRACT = {"Transform", "GeometricTransform"}  # base classes, nothing to call
+# Base classes, nothing to call.
+ABSTRACT = {"Transform", "GeometricTransform", "OcclusionTransform"}
 
 
 def public_transforms():
@@ -221,6 +222,19 @@ occluder = st.fixed_dictionaries(
     {"shapes": st.one_of(st.lists(shape_dicts, max_size=4), junk),
      "temperature": st.one_of(numbers, st.tuples(numbers, numbers), st.lists(numbers), junk)},
     optional={"axis": st.lists(point, max_size=3)})
+part = st.fixed_dictionaries(
+    {"shapes": st.one_of(st.lists(shape_dicts, max_size=3), junk),
+     "opacity": st.one_of(st.floats(0.0, 1.0), numbers),
+     "field": st.one_of(st.fixed_dictionaries(
+         {"axis": st.lists(point, max_size=3), "profile": st.lists(point, max_size=4),
+          "range": st.one_of(st.tuples(numbers, numbers), st.lists(numbers, max_size=3))},
+         optional={"texture": st.lists(numbers, max_size=7),
+                   "bumps": st.lists(st.lists(numbers, max_size=7), max_size=2),
+                   "seed": st.one_of(st.integers(-5, 2**64), numbers)}), junk)})
+obj = st.fixed_dictionaries(
+    {"parts": st.one_of(st.lists(part, max_size=3), junk)},
+    optional={"sigma": numbers, "removed": st.one_of(st.booleans(), junk),
+              "footprint": st.lists(st.lists(numbers, max_size=7), max_size=2)})
 POSITIONAL = {
     "angle": st.one_of(st.floats(-720.0, 720.0), numbers),
     "factor": st.one_of(st.floats(0.05, 5.0), numbers, st.tuples(numbers, numbers),
@@ -232,7 +246,7 @@ POSITIONAL = {
     "sigma": st.one_of(st.floats(0.0, 8.0), numbers),
     "amplitude": st.one_of(st.floats(0.0, 2.0), numbers),
     "rng": rngs,
-    "occluders": st.one_of(st.lists(occluder, max_size=4), occluder, junk),
+    "objects": st.one_of(st.lists(st.one_of(occluder, obj), max_size=4), occluder, obj, junk),
     "shape": st.one_of(st.tuples(st.integers(-2, 40), st.integers(-2, 40)), junk, numbers,
                        st.lists(st.integers(0, 9), max_size=3)),
     "ambient": st.one_of(st.none(), st.floats(-50.0, 40.0), numbers),

@@ -340,10 +340,10 @@ def test_random_scale_rejects_bad_parameters(kwargs, error, match):
 
 def test_mask_fill_must_fit_the_mask_dtype():
     mask = labels(dtype=np.int8)
-    with pytest.raises(ValueError, match=r"mask_fill=255 does not fit the mask's dtype int8 "
+    with pytest.raises(ValueError, match=r"mask_fill=255 does not fit the mask dtype int8 "
                                          r"\(range -128\.\.127\)"):
         Rotate(mask_fill=255)(image=frame(), mask=mask, rng=0)
-    with pytest.raises(ValueError, match=r"mask_fill=-1 does not fit the mask's dtype uint8"):
+    with pytest.raises(ValueError, match=r"mask_fill=-1 does not fit the mask dtype uint8"):
         rotate(frame(), 10.0, mask=labels(), mask_fill=-1)
 
 

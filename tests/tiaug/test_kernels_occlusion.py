@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from matplotlib.path import Path
 
-from tiaug._kernels.occlusion import paint, rasterise
+from tiaug._kernels.occlusion import fill, rasterise
 
 H, W = 24, 30
 coord = st.floats(-8.0, 38.0, allow_nan=False)
@@ -119,7 +119,7 @@ def test_paint_gradient_matches_reference_and_stays_in_range(t0, t1, a, b, dtype
     occluded = np.zeros((H, W), bool)
     buf = np.ones((H - 4, W - 6), bool)
     buf[::3, ::2] = False
-    paint(image, occluded, 2, 3, buf, t0, t1, a[0], a[1], dr / len2, dc / len2)
+    fill(image, occluded, 2, 3, buf, t0, t1, a[0], a[1], dr / len2, dc / len2)
     np.testing.assert_array_equal(occluded[2:H - 2, 3:W - 3], buf)
     assert not occluded.sum() - buf.sum()
     vals = image[occluded].astype(np.float64)

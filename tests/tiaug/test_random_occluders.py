@@ -17,7 +17,7 @@ from tiaug._kernels.occlusion import rasterise
 from tiaug.datasets import make_face
 from tiaug.occlusion import FAMILIES, draw_occluders, scene_temperatures
 from tiaug.occlusion._families import class_range
-from tiaug.occlusion._format import _pack
+from tiaug.occlusion._schema import pack
 
 DTYPES = [np.float32, np.float64]
 CONTACT = ("hand", "glasses", "mask", "scarf", "phone")
@@ -42,7 +42,7 @@ def field_values(shape, part):
     f = part["field"]
     (ar, ac), (br, bc) = f["axis"]
     len2 = (br - ar) ** 2 + (bc - ac) ** 2
-    r0, c0, buf = rasterise(*shape, *_pack(part))
+    r0, c0, buf = rasterise(*shape, *pack(part))
     cover, premult = np.zeros(shape), np.zeros(shape)
     with np.errstate(over="ignore"):
         shade(cover, premult, 0, 0, r0, c0, np.ones(buf.shape, bool), 1.0, ar, ac,

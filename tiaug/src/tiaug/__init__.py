@@ -28,13 +28,14 @@ _NAMES = {
     "HeldCup": "occlusion",
     "HandOcclusion": "occlusion",
     "RandomOccluders": "occlusion",
+    "OcclusionTransform": "occlusion",
     "ThermalAmbience": "ambience",
     "ThermalCamera": "camera",
 }
 # Every public module, reachable as an attribute (``tiaug.geometry.warp``) without importing it.
 _SUBMODULES = {
     "ambience", "blur", "camera", "compose", "datasets", "functional", "geometry", "integrations",
-    "noise", "normalize", "occlusion", "seeding", "testing", "units",
+    "noise", "normalize", "occlusion", "scene", "seeding", "testing", "units",
 }
 
 __all__ = sorted(_NAMES) + sorted(_SUBMODULES)

@@ -202,3 +202,42 @@ def check_choice(value, name, choices):
         accepted = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {accepted}, got {value!r}")
     return value
+
+
+def check_ignore_index(ignore_index, name="ignore_index"):
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(ignore_index).__name__}")
+    return int(ignore_index)
+
+
+def fitting_label(value, dtype, name):
+    """`value` as a label of the integer `dtype`, or a ValueError naming `name`."""
+    info = np.iinfo(dtype)
+    if not info.min <= value <= info.max:
+        raise ValueError(
+            f"{name}={value} does not fit the mask dtype {np.dtype(dtype)} "
+            f"(range {info.min}..{info.max}); use a wider mask dtype or another {name}"
+        )
+    return np.dtype(dtype).type(value)
+
+
+def representable(lo, hi, dtype, strict_lo=False, strict_hi=False):
+    """The smallest and largest values of `dtype` inside [lo, hi] (open ends with `strict_*`).
+
+    A range too narrow to hold any value of `dtype` gives the value nearest to its middle, twice.
+    """
+    f = np.dtype(dtype).type
+    low, high = f(lo), f(hi)
+    # Compare as Python floats: NumPy would compare a float32 with a Python float in float32.
+    if float(low) < lo or (strict_lo and float(low) == lo):
+        low = np.nextafter(low, f(np.inf))
+    if float(high) > hi or (strict_hi and float(high) == hi):
+        high = np.nextafter(high, f(-np.inf))
+    if low > high:
+        low = high = f(0.5 * lo + 0.5 * hi)
+    return float(low), float(high)
+
+
+def physical(t):
+    """`t` clamped to the temperatures a camera can report."""
+    return min(max(float(t), ABSOLUTE_ZERO), MAX_TEMPERATURE)

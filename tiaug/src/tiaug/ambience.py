@@ -34,8 +34,8 @@ from ._validation import (
     check_number,
     check_occluded,
     check_range,
-    check_temperature,
 )
+from .scene import _scene_temperatures, check_scene
 
 #: Body core temperature (°C): the temperature skin approaches as the room approaches it.
 CORE = 37.0
@@ -86,7 +86,7 @@ def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
         from ambient to skin and above, none at ambient), none on `occluded` pixels.
     scene : (float, float), optional
         The input's ambient and skin temperatures in °C; None estimates them with
-        :func:`tiaug.occlusion.scene_temperatures` from `image` and `mask`.
+        :func:`tiaug.scene.scene_temperatures` from `image` and `mask`.
     mask : ndarray of int, shape (H, W), optional
         Labels; returned unchanged (as a copy) and, with `scene` None, used for the estimate.
     occluded : ndarray of bool, shape (H, W), optional
@@ -132,23 +132,15 @@ def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
     mask = check_mask(mask, image.shape)
     occluded = check_occluded(occluded, image.shape)
     if scene is None:
-        from .occlusion._scene import _scene_temperatures
-
         scene = _scene_temperatures(image, mask)
     else:
-        scene = _check_scene(scene)
+        scene = check_scene(scene)
     out = _ambience(image, occluded, scene, ambient, spots)
     return result(out, mask, occluded, image, mask, occluded)
 
 
 def _check_ambient(value, name):
     return check_number(value, name, low=MIN_AMBIENT, high=MAX_AMBIENT)
-
-
-def _check_scene(scene, name="scene"):
-    if not isinstance(scene, (tuple, list)) or len(scene) != 2:
-        raise TypeError(f"{name} must be an (ambient, skin) pair of °C, got {scene!r:.80}")
-    return (check_temperature(scene[0], f"{name}[0]"), check_temperature(scene[1], f"{name}[1]"))
 
 
 def _check_spots(spots, name="spots"):
@@ -407,7 +399,7 @@ class ThermalAmbience(Transform):
     :func:`tiaug.functional.ambience`: every pixel towards the new room by how far it is from core
     temperature (the wall fully, cool skin more than warm skin), and each region's change as a
     smooth bump placed by the labels. Without a mask only the room changes (scene level: ambient
-    and skin from :func:`tiaug.occlusion.scene_temperatures`). Labels and ``occluded`` pass
+    and skin from :func:`tiaug.scene.scene_temperatures`). Labels and ``occluded`` pass
     through unchanged; occluded pixels get no bumps.
 
     Parameters
@@ -507,8 +499,6 @@ class ThermalAmbience(Transform):
         self.ignore_index = int(ignore_index)
 
     def sample(self, image, mask, rng):
-        from .occlusion._scene import _scene_temperatures
-
         # Drawn whether or not a mask places the regions: the stream does not depend on it.
         ambient = None if self.ambient is None else float(rng.uniform(*self.ambient))
         changes = {r: float(rng.uniform(*getattr(self, r))) for r in REGIONS}
@@ -517,7 +507,7 @@ class ThermalAmbience(Transform):
         return {"scene": scene, "ambient": ambient, **changes, "anchors": anchors}
 
     def _check_drawn(self, params):
-        scene = _check_scene(drawn_value(params, "scene"), "params['scene']")
+        scene = check_scene(drawn_value(params, "scene"), "params['scene']")
         ambient = drawn_value(params, "ambient")
         ambient = None if ambient is None else _check_ambient(ambient, "params['ambient']")
         changes = {r: check_number(drawn_value(params, r), f"params[{r!r}]",

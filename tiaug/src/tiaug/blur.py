@@ -60,9 +60,11 @@ def gaussian_blur(image, sigma, *, mask=None, occluded=None):
     return result(_blur(image, sigma), mask, occluded, image, mask, occluded)
 
 
-def _weights(radius, sigma):
+def gaussian_weights(sigma, radius):
+    """Normalised taps of a Gaussian of standard deviation `sigma` at offsets -radius..radius:
+    the blur's kernel and the camera PSF of the occluders."""
     x = np.arange(-radius, radius + 1, dtype=np.float64)
-    w = np.exp(-0.5 / (sigma * sigma) * x * x)
+    w = np.exp(-0.5 * (x / sigma) ** 2)
     return w / w.sum()
 
 
@@ -75,7 +77,7 @@ def _blur(image, sigma):
 
     image = np.ascontiguousarray(image)
     lo, hi = float(image.min()), float(image.max())
-    return kernel(image, _weights(radius, sigma), lo, hi, np.empty_like(image))
+    return kernel(image, gaussian_weights(sigma, radius), lo, hi, np.empty_like(image))
 
 
 class GaussianBlur(Transform):

@@ -8,7 +8,7 @@ vignetting, absolute accuracy, quantisation and temporal noise (NETD). :func:`re
 
 1. **Emissivity setting.** Skin has ε 0.97-0.98; a camera set to ``ε_set`` reads ``T_refl +
    (ε/ε_set) (T - T_refl)``, a contrast scaling about the reflected temperature ``T_refl`` (the
-   scene's ambient, :func:`tiaug.occlusion.scene_temperatures`).
+   scene's ambient, :func:`tiaug.scene.scene_temperatures`).
 2. **Optics and detector.** The diffraction PSF, a Gaussian of ``σ = 0.42 λ F#`` (λ = 10 µm for
    LWIR) in units of the pixel pitch, convolved with the detector pixel's box footprint and
    integrated over each input pixel (area-weighted), onto the *effective sensor grid*: the frame
@@ -318,7 +318,7 @@ def reimage(image, camera="lepton", coverage=1.0, offset=0.0, gain=1.0, emissivi
         Seed of the fixed-pattern and temporal noise fields, in [0, 2**63).
     reflected : float, optional
         The reflected (ambient) temperature in °C about which emissivity and gain errors scale;
-        None estimates it as the ambient of :func:`tiaug.occlusion.scene_temperatures` (`image`,
+        None estimates it as the ambient of :func:`tiaug.scene.scene_temperatures` (`image`,
         `mask`).
     netd : float, optional
         None: temporal noise uniform with standard deviation ``camera.netd``. A number in [0,
@@ -394,7 +394,7 @@ def reimage(image, camera="lepton", coverage=1.0, offset=0.0, gain=1.0, emissivi
     mask = check_mask(mask, image.shape)
     occluded = check_occluded(occluded, image.shape)
     if reflected is None:
-        from .occlusion._scene import _scene_temperatures
+        from .scene import _scene_temperatures
 
         reflected = _scene_temperatures(image, mask)[0]
     out = _reimage(image, mask, occluded, spec, coverage, offset, gain, emissivity, vignetting,
@@ -599,7 +599,7 @@ class ThermalCamera(Transform):
     surface's emissivity and the camera's emissivity setting, the vignetting, and one seed for the
     fixed-pattern and temporal noise; then applies them with :func:`tiaug.functional.reimage`
     (see :mod:`tiaug.camera` for the effects and their order). The reflected temperature is the
-    scene's ambient (:func:`tiaug.occlusion.scene_temperatures`, with the labels when given).
+    scene's ambient (:func:`tiaug.scene.scene_temperatures`, with the labels when given).
 
     Parameters
     ----------
@@ -678,7 +678,7 @@ class ThermalCamera(Transform):
                                           low_inclusive=False)
 
     def sample(self, image, mask, rng):
-        from .occlusion._scene import _scene_temperatures
+        from .scene import _scene_temperatures
 
         camera = self.camera[int(rng.integers(len(self.camera)))]
         spec = _check_camera_arg(camera, "camera")

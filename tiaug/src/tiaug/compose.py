@@ -2,7 +2,7 @@
 ``TiAug`` preset."""
 
 from ._base import Transform, skipped
-from ._validation import check_probability
+from ._validation import check_probability, fitting_label
 from .ambience import DEFAULT_CLASSES, ThermalAmbience, _check_classes
 from .blur import GaussianBlur
 from .camera import ThermalCamera
@@ -12,7 +12,6 @@ from .geometry import (
     RandomScale,
     Rotate,
     VerticalFlip,
-    _fitting_label,
     _Flip,
     warp,
 )
@@ -215,7 +214,7 @@ def _geometric_run(group, image, mask, occluded, rng, given, fill, mask_fill):
     its place in the run, exactly what it would see if it were called alone there.
     """
     if mask is not None:  # on every call, also when no transform of the run applies
-        _fitting_label(mask_fill, mask.dtype)
+        fitting_label(mask_fill, mask.dtype, "mask_fill")
     drawn = []
     applied = []
     shape = image.shape

@@ -32,6 +32,7 @@ from ._validation import (
     check_occluded,
     check_range,
     check_temperature,
+    fitting_label,
 )
 
 __all__ = [
@@ -131,7 +132,7 @@ def warp(image, mask, occluded, matrix, out_shape, fill, mask_fill):
     if mask is None:
         mask_in, out_mask, label_fill = _DUMMY_MASK, _DUMMY_MASK, _DUMMY_MASK[0, 0]
     else:
-        label_fill = _fitting_label(mask_fill, mask.dtype)
+        label_fill = fitting_label(mask_fill, mask.dtype, "mask_fill")
         mask_in, out_mask = np.ascontiguousarray(mask), np.empty(out_shape, mask.dtype)
     if occluded is None:
         occluded_in, out_occluded = _DUMMY_OCCLUDED, _DUMMY_OCCLUDED
@@ -145,15 +146,6 @@ def warp(image, mask, occluded, matrix, out_shape, fill, mask_fill):
             None if mask is None else out_mask,
             None if occluded is None else out_occluded)
 
-
-def _fitting_label(mask_fill, dtype):
-    info = np.iinfo(dtype)
-    if not info.min <= mask_fill <= info.max:
-        raise ValueError(
-            f"mask_fill={mask_fill} does not fit the mask's dtype {dtype} "
-            f"(range {info.min}..{info.max}); choose a label the mask can hold"
-        )
-    return dtype.type(mask_fill)
 
 
 def _check_fill(fill):
@@ -329,7 +321,7 @@ class GeometricTransform(Transform):
         # A mask that cannot hold mask_fill is refused on every call, not only on the frames
         # whose geometry runs (as the occluders do with ignore_index).
         if mask is not None:
-            _fitting_label(self.mask_fill, mask.dtype)
+            fitting_label(self.mask_fill, mask.dtype, "mask_fill")
         skip = self.skip_affine(image.shape)
         if skip is None:
             return image, mask, occluded

@@ -13,7 +13,7 @@ Two conventions:
 - :func:`fixed_range` maps a fixed °C window (say 20-40 °C) linearly, so one value always means the
   same temperature.
 - :func:`scene_range` maps a window anchored on the frame's own ambient and skin temperatures
-  (robust percentiles, :func:`tiaug.occlusion.scene_temperatures`): like a fixed window, a hot cup
+  (robust percentiles, :func:`tiaug.scene.scene_temperatures`): like a fixed window, a hot cup
   or a cold bottle does not change how the face looks, and no window has to be chosen for the
   camera or the room. Use it, or a fixed window, when occluders may be in view (see the user
   guide).
@@ -29,7 +29,7 @@ from ._validation import (
     check_range,
     check_temperature,
 )
-from .occlusion import scene_temperatures
+from .scene import scene_temperatures
 
 __all__ = ["minmax", "fixed_range", "scene_range"]
 
@@ -247,7 +247,7 @@ def scene_range(image, margins=(2.0, 2.0), out_range=(-1.0, 1.0)):
 
     See Also
     --------
-    tiaug.occlusion.scene_temperatures : the ambient and skin estimates.
+    tiaug.scene.scene_temperatures : the ambient and skin estimates.
     fixed_range : the same map with a window chosen by hand.
 
     Notes

@@ -33,6 +33,7 @@ import math
 import numpy as np
 
 from . import gather_corners, jit, select_max, select_min
+from .occlusion import span
 from .splitmix import GOLDEN, uniform
 
 _S32 = np.uint64(32)
@@ -289,14 +290,6 @@ def composite(out, occluded, hit, r_off, c_off, cover, premult, lo, hi):
 
 
 @jit
-def _span(lo, hi, size):
-    # Indices in [0, size) of the pixel centres in [lo, hi], clipped before the integer cast.
-    lo = min(max(lo, -2.0), size + 1.0)
-    hi = min(max(hi, -2.0), size + 1.0)
-    return max(int(math.floor(lo)), 0), min(int(math.ceil(hi)), size - 1)
-
-
-@jit
 def footprint(out, bumps, ambient, skin, low, high):
     """Warm or cool skin in place: add each bump, weighted by how skin-like the pixel is.
 
@@ -305,15 +298,15 @@ def footprint(out, bumps, ambient, skin, low, high):
     their bounding boxes only, each sum clipped to [`low`, `high`].
     """
     height, width = out.shape
-    span = skin - ambient
+    scale = skin - ambient
     for m in range(bumps.shape[0]):
         b = bumps[m]
         ca = math.cos(b[4])
         sa = math.sin(b[4])
         hr = math.sqrt((b[2] * ca) ** 2 + (b[3] * sa) ** 2)
         hc = math.sqrt((b[2] * sa) ** 2 + (b[3] * ca) ** 2)
-        i_lo, i_hi = _span(b[0] - hr, b[0] + hr, height)
-        j_lo, j_hi = _span(b[1] - hc, b[1] + hc, width)
+        i_lo, i_hi = span(b[0] - hr, b[0] + hr, 0, height)
+        j_lo, j_hi = span(b[1] - hc, b[1] + hc, 0, width)
         for r in range(i_lo, i_hi + 1):
             dr = float(r) - b[0]
             for c in range(j_lo, j_hi + 1):
@@ -323,6 +316,6 @@ def footprint(out, bumps, ambient, skin, low, high):
                 q = u * u + v * v
                 if q < 1.0:
                     t = out[r, c]
-                    weight = min(max((t - ambient) / span, 0.0), 1.0)
+                    weight = min(max((t - ambient) / scale, 0.0), 1.0)
                     t = t + b[5] * (1.0 - q) * (1.0 - q) * weight
                     out[r, c] = min(max(t, low), high)

@@ -1,7 +1,7 @@
-"""Rasterising and painting occluders, touching only each occluder's bounding box.
+"""Rasterising occluder shapes and filling flat occluders, touching only their bounding boxes.
 
 Pixel ``(r, c)`` has its centre at the point ``(r, c)``; a pixel belongs to a shape when its centre
-does. Shapes come packed as arrays (see ``tiaug.occlusion._format._pack``):
+does. Shapes come packed as arrays (see ``tiaug.occlusion._schema.pack``):
 
 - polygons: ``verts`` (N, 2) rows of (row, col); polygon ``k`` is
   ``verts[offsets[k]:offsets[k + 1]]``;
@@ -41,8 +41,8 @@ def rasterise(height, width, verts, offsets, segs, ells):
         rmax = max(rmax, ells[i, 0] + hr)
         cmin = min(cmin, ells[i, 1] - hc)
         cmax = max(cmax, ells[i, 1] + hc)
-    r_lo, r_hi = _span(rmin, rmax, 0, height)
-    c_lo, c_hi = _span(cmin, cmax, 0, width)
+    r_lo, r_hi = span(rmin, rmax, 0, height)
+    c_lo, c_hi = span(cmin, cmax, 0, width)
     if r_lo > r_hi or c_lo > c_hi:
         return 0, 0, np.zeros((0, 0), np.bool_)
     buf = np.zeros((r_hi - r_lo + 1, c_hi - c_lo + 1), np.bool_)
@@ -57,7 +57,7 @@ def rasterise(height, width, verts, offsets, segs, ells):
 
 
 @jit
-def paint(image, occluded, r_lo, c_lo, buf, t0, t1, ar, ac, gr, gc):
+def fill(image, occluded, r_lo, c_lo, buf, t0, t1, ar, ac, gr, gc):
     """Write temperatures into ``image`` and True into ``occluded`` where ``buf`` is set.
 
     The temperature is ``t0 + (t1 - t0) * clip((r - ar) * gr + (c - ac) * gc, 0, 1)``, clamped to
@@ -76,7 +76,7 @@ def paint(image, occluded, r_lo, c_lo, buf, t0, t1, ar, ac, gr, gc):
 
 
 @jit
-def _span(lo, hi, off, size):
+def span(lo, hi, off, size):
     # Indices i in [0, size) of the pixel centres off + i that may lie in [lo, hi]. Rounded
     # outward (floor/ceil) so rounding never drops a pixel: the exact test happens per pixel.
     # Clipped before the integer cast so huge coordinates cannot overflow it.
@@ -107,7 +107,7 @@ def _fill_polygon(buf, r_lo, c_lo, v, xs):
     for i in range(1, n):
         ymin = min(ymin, v[i, 0])
         ymax = max(ymax, v[i, 0])
-    i_lo, i_hi = _span(ymin, ymax, r_lo, buf.shape[0])
+    i_lo, i_hi = span(ymin, ymax, r_lo, buf.shape[0])
     for i in range(i_lo, i_hi + 1):
         y = float(r_lo + i)
         k = 0
@@ -137,8 +137,8 @@ def _fill_segment(buf, r_lo, c_lo, r0, c0, r1, c1, hw):
     dc = c1 - c0
     len2 = dr * dr + dc * dc
     hw2 = hw * hw
-    i_lo, i_hi = _span(min(r0, r1) - hw, max(r0, r1) + hw, r_lo, buf.shape[0])
-    j_lo, j_hi = _span(min(c0, c1) - hw, max(c0, c1) + hw, c_lo, buf.shape[1])
+    i_lo, i_hi = span(min(r0, r1) - hw, max(r0, r1) + hw, r_lo, buf.shape[0])
+    j_lo, j_hi = span(min(c0, c1) - hw, max(c0, c1) + hw, c_lo, buf.shape[1])
     for i in range(i_lo, i_hi + 1):
         pr = float(r_lo + i) - r0
         for j in range(j_lo, j_hi + 1):
@@ -157,8 +157,8 @@ def _fill_ellipse(buf, r_lo, c_lo, rc, cc, a, b, angle):
     ca = math.cos(angle)
     sa = math.sin(angle)
     hr, hc = _ellipse_half_extent(a, b, angle)
-    i_lo, i_hi = _span(rc - hr, rc + hr, r_lo, buf.shape[0])
-    j_lo, j_hi = _span(cc - hc, cc + hc, c_lo, buf.shape[1])
+    i_lo, i_hi = span(rc - hr, rc + hr, r_lo, buf.shape[0])
+    j_lo, j_hi = span(cc - hc, cc + hc, c_lo, buf.shape[1])
     for i in range(i_lo, i_hi + 1):
         dr = float(r_lo + i) - rc
         for j in range(j_lo, j_hi + 1):

@@ -1,5 +1,5 @@
 """Order statistics of a frame's temperatures on a regular grid, for the scene's ambient and skin
-estimates (:func:`tiaug.occlusion.scene_temperatures`).
+estimates (:func:`tiaug.scene.scene_temperatures`).
 
 The quantiles reproduce numpy's bit for bit: ``np.percentile(x, q)`` (the default "linear"
 method: the order statistics around ``(n - 1) * q / 100``, interpolated in the samples' dtype as

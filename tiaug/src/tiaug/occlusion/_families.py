@@ -1,7 +1,7 @@
 """The occluder families of :class:`tiaug.RandomOccluders`: shape, placement and temperature field.
 
 Each family is a function ``(rng, scene) -> Drawn`` that returns the parts of one object (in the
-format of :mod:`tiaug.occlusion._composite`), the places where it touches the skin (for
+format of :mod:`tiaug.occlusion._schema`), the places where it touches the skin (for
 footprints) and whether it may be drawn translucent. Temperatures are set relative to the scene:
 ``lam(x) = ambient + x * (skin - ambient)`` is the point a fraction ``x`` of the way from the
 ambient to the skin temperature; absolute °C only where physics fixes them (drinks). Sizes are
@@ -16,9 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _curves as curves
+from ..scene import Face
 from . import _shapes as shapes_
-from ._scene import Face
 
 _SEED_HIGH = 2**63
 _MIN_AXIS2 = 1e-9  # squared length below which an axis is replaced by a unit one
@@ -147,7 +146,7 @@ def blob(rng, scene):
     axis = (centre - d, centre + d)
     tex = texture(rng, rng.uniform(0.0, 0.2) * scene.span, rng.uniform(0.1, 0.6) * radius,
                   octaves=rng.integers(1, 5), stretch=rng.uniform(1.0, 4.0))
-    shapes = [polygon(curves.closed_bezier(rng, centre, radius))]
+    shapes = [polygon(shapes_.closed_bezier(rng, centre, radius))]
     return Drawn([part(shapes, field(rng, axis, ((0, t0), (1, t1)), lo, hi, tex=tex))], [], True)
 
 
@@ -158,7 +157,7 @@ def strand(rng, scene):
     heading = rng.uniform(0.0, 2.0 * np.pi)
     width = rng.uniform(0.01, 0.04) * size
     k = int(rng.integers(1, 4))
-    paths = curves.smooth_paths(rng, start + rng.uniform(-0.1, 0.1, (k, 2)) * size,
+    paths = shapes_.smooth_paths(rng, start + rng.uniform(-0.1, 0.1, (k, 2)) * size,
                                 heading + rng.uniform(-0.3, 0.3, k),
                                 rng.uniform(0.4, 1.2, k) * size, rng.uniform(0.1, 0.8))
     shapes = [line(path, width * f) for path, f in zip(paths, rng.uniform(0.7, 1.3, k))]
@@ -226,7 +225,7 @@ def hand(rng, scene):
     knuckles = wrist + palm_len * fwd
     corners = np.array([wrist - 0.35 * palm_wid * across, knuckles - 0.5 * palm_wid * across,
                         knuckles + 0.5 * palm_wid * across, wrist + 0.35 * palm_wid * across])
-    palm = polygon(curves.smooth_closed(corners, rng.uniform(0.2, 0.4)))
+    palm = polygon(shapes_.smooth_closed(corners, rng.uniform(0.2, 0.4)))
     fingers = []
     curl = rng.uniform(0.0, 0.5)  # 0: straight, 0.5: half closed
     finger_w = 0.22 * palm_wid
@@ -284,7 +283,7 @@ def hair(rng, scene):
         heading = float(np.arctan2(-face.up[1], -face.up[0])) + rng.uniform(-0.4, 0.4)
         width = rng.uniform(0.004, 0.012) * face.size
         k = int(rng.integers(6, 21))
-        paths = curves.smooth_paths(rng, root + rng.uniform(-0.06, 0.06, (k, 2)) * face.size,
+        paths = shapes_.smooth_paths(rng, root + rng.uniform(-0.06, 0.06, (k, 2)) * face.size,
                                     heading + rng.uniform(-0.15, 0.15, k),
                                     length * rng.uniform(0.7, 1.0, k), 0.25)
         strands = [line(path, width * f) for path, f in zip(paths, rng.uniform(0.6, 1.4, k))]
@@ -347,7 +346,7 @@ def mask(rng, scene):
                        (-0.18, -0.54), (-0.33, -0.36), (-0.34, -0.14)])
     points += rng.uniform(-0.02, 0.02, points.shape)
     points[[0, 4], 0] = 0.0  # the nose bridge and chin points stay on the face's midline
-    outline = curves.smooth_closed(np.array([face.at(x, y) for x, y in points]),
+    outline = shapes_.smooth_closed(np.array([face.at(x, y) for x, y in points]),
                                    rng.uniform(0.2, 0.4))
     lo, hi = scene.lam(0.2), scene.skin + 0.5
     t = scene.lam(rng.uniform(0.35, 0.75))
@@ -380,7 +379,7 @@ def scarf(rng, scene):
     xs = np.linspace(half, -half, 6)
     edge = [(x, top + rng.uniform(-0.05, 0.05) - 0.15 * (abs(x) / half) ** 2) for x in xs]
     points = [(-half - 0.1, -1.6), (half + 0.1, -1.6), *edge]
-    outline = curves.smooth_closed(np.array([face.at(x, y) for x, y in points]),
+    outline = shapes_.smooth_closed(np.array([face.at(x, y) for x, y in points]),
                                    rng.uniform(0.15, 0.35))
     lo, hi = scene.lam(0.0), scene.lam(0.85)
     t_far, t_near = scene.lam(rng.uniform(0.05, 0.35)), scene.lam(rng.uniform(0.35, 0.75))
@@ -415,7 +414,7 @@ def cup(rng, scene):
     taper = rng.uniform(0.75, 1.0)
     heights = np.array([0.0, 0.5, 1.0]) * height
     halves = 0.5 * width * np.array([taper, 0.5 * (1 + taper) + rng.uniform(0, 0.04), 1.0])
-    body = polygon(curves.outline(base, axis, heights, halves))
+    body = polygon(shapes_.outline(base, axis, heights, halves))
     side = np.array([axis[1], -axis[0]]) * (1.0 if rng.random() < 0.5 else -1.0)
     t = np.linspace(-np.pi / 2, np.pi / 2, 9)
     attach = rim - 0.5 * height * axis + 0.47 * width * side
@@ -443,7 +442,7 @@ def cup(rng, scene):
                                       lo, hi)))
     if wall > scene.ambient and rng.random() < 0.4:  # an insulating sleeve, a bright ring above
         a, b = rng.uniform(0.2, 0.35), rng.uniform(0.5, 0.7)
-        band = polygon(curves.outline(base, axis, np.array([a, b]) * height,
+        band = polygon(shapes_.outline(base, axis, np.array([a, b]) * height,
                                       np.interp([a, b], [0, 0.5, 1], halves) * 1.04))
         t_sleeve = scene.ambient + rng.uniform(0.3, 0.6) * (wall - scene.ambient)
         parts.append(part([band], field(rng, (base, rim), ((0, t_sleeve), (1, t_sleeve)), lo, hi,
@@ -459,8 +458,8 @@ def bottle(rng, scene):
     base = rim - height * axis
     heights = np.array([0.0, 0.6, 0.75, 0.85, 1.0]) * height
     halves = 0.5 * width * np.array([1.0, 1.0, 0.55, 0.3, 0.3])
-    body = polygon(curves.outline(base, axis, heights, halves))
-    cap = polygon(curves.rounded_rect(rim + 0.03 * height * axis, axis, 0.04 * height,
+    body = polygon(shapes_.outline(base, axis, heights, halves))
+    cap = polygon(shapes_.rounded_rect(rim + 0.03 * height * axis, axis, 0.04 * height,
                                       0.17 * width, 0.3))
     fill = rng.uniform(0.5, 0.85)
     if rng.random() < 0.6:
@@ -477,7 +476,7 @@ def bottle(rng, scene):
              part([cap], field(rng, (base, rim), ((0, neck), (1, neck)), lo, hi))]
     if rng.random() < 0.6:
         a = rng.uniform(0.2, 0.4)
-        band = polygon(curves.outline(base, axis, np.array([a, a + 0.2]) * height,
+        band = polygon(shapes_.outline(base, axis, np.array([a, a + 0.2]) * height,
                                       np.full(2, 0.5 * width * 1.02)))
         t_label = wall + rng.uniform(0.2, 0.5) * (scene.ambient - wall)
         parts.append(part([band], field(rng, (base, rim), ((0, t_label), (1, t_label)), lo, hi)))
@@ -503,7 +502,7 @@ def phone(rng, scene):
     centre = 0.5 * (held + far)
     unit = (far - held) / np.hypot(*(far - held))
     corner = rng.uniform(0.15, 0.4)
-    shell = polygon(curves.rounded_rect(centre, unit, 0.5 * length, half_w, corner))
+    shell = polygon(shapes_.rounded_rect(centre, unit, 0.5 * length, half_w, corner))
     lo, hi = scene.ambient - 6.0, scene.skin + 5.0
     # Contact (ear or hand) heats one end; the case conducts it along like a fin.
     t_base = scene.lam(rng.uniform(0.6, 1.0))
@@ -512,7 +511,7 @@ def phone(rng, scene):
             float(np.arctan2(unit[1], unit[0])), rng.uniform(0.0, 5.0))  # the processor
     parts = [part([shell], field(rng, (held, far), fin_profile(rng, t_base, t_far), lo, hi,
                                  [chip]))]
-    screen = polygon(curves.rounded_rect(centre, unit, 0.45 * length, 0.85 * half_w, corner))
+    screen = polygon(shapes_.rounded_rect(centre, unit, 0.45 * length, 0.85 * half_w, corner))
     t_seen = scene.ambient - rng.uniform(0.0, 6.0) if rng.random() < 0.6 else scene.skin
     parts.append(part([screen], field(rng, (held, far), ((0, t_seen), (1, t_seen)), lo, hi),
                       opacity=rng.uniform(0.03, 0.15)))  # glass screen: a faint reflection
@@ -531,7 +530,7 @@ def microphone(rng, scene):
     axis = _rotate(-face.up, rng.uniform(-0.7, 0.7))  # from the head to the hand
     length = rng.uniform(0.6, 1.0) * face.size
     width = rng.uniform(0.07, 0.11) * face.size
-    handle = polygon(curves.outline(head + 0.5 * head_r * axis, axis, np.array([0.0, length]),
+    handle = polygon(shapes_.outline(head + 0.5 * head_r * axis, axis, np.array([0.0, length]),
                                     np.array([0.6, 0.4]) * width))
     lo, hi = scene.lam(-0.5), scene.lam(1.0)
     t_hand = scene.lam(rng.uniform(0.4, 0.85))

@@ -1,11 +1,13 @@
-"""Random geometry of occluders, as the shape dicts that :func:`~tiaug.occlusion.draw_occluders`
-reads.
+"""Geometry of occluders: random polygons and lines (as the shape dicts of
+:mod:`tiaug.occlusion._schema`), smooth random outlines and paths, and the outlines of glasses,
+as (N, 2) arrays of (row, col) points.
 
 All coordinates are (row, col) in pixels of the frame; lengths are already in pixels.
 """
 
 import numpy as np
 
+_SAMPLES_PER_SEGMENT = 10
 # Angular jitter of a star polygon's vertices, as a fraction of the even spacing 2*pi/n: below 0.25
 # every gap stays under pi, so the centre lies inside (which keeps "connected" shapes connected).
 _ANGLE_JITTER = 0.2
@@ -45,24 +47,6 @@ def ellipse_outline(centre, a, b, angle, n=24):
     return np.column_stack([centre[0] + u * ca - v * sa, centre[1] + u * sa + v * ca])
 
 
-def eye_centres(mask, eye_label):
-    """Centroids of the two eyes labelled `eye_label`, or None when they cannot be told apart.
-
-    The eye pixels are split along their principal axis (the line through both eyes), so this works
-    for any in-plane rotation of the face.
-    """
-    rows, cols = np.nonzero(mask == eye_label)
-    if rows.size < 2:
-        return None
-    pts = np.column_stack([rows, cols]).astype(np.float64)
-    mean = pts.mean(axis=0)
-    _, vecs = np.linalg.eigh(np.cov(pts - mean, rowvar=False))
-    side = (pts - mean) @ vecs[:, -1] >= 0.0
-    if side.all() or not side.any():
-        return None
-    return pts[~side].mean(axis=0), pts[side].mean(axis=0)
-
-
 def eyeglasses(e1, e2, lens_size, lens_aspect, frame_width, temple_length):
     """Lens ellipses and the frame (rims, bridge, temples) for eye centres `e1`, `e2`.
 
@@ -87,65 +71,91 @@ def eyeglasses(e1, e2, lens_size, lens_aspect, frame_width, temple_length):
     return lenses, frame
 
 
-def cup(rng, shape, width):
-    """An upright cup (tapered body and a handle) rising into the frame from its bottom border."""
-    height_px, width_px = shape
-    height = width * rng.uniform(1.0, 1.4)
-    base_width = width * rng.uniform(0.75, 0.95)
-    tilt = rng.uniform(-np.pi / 9, np.pi / 9)
-    base = np.array([height_px - 1 + rng.uniform(0.0, 0.5) * height,
-                     rng.uniform(-0.5, width_px - 0.5)])
-    up = np.array([-np.cos(tilt), np.sin(tilt)])  # towards the rim
-    side = np.array([up[1], -up[0]])
-    top = base + height * up
-    body = np.array([base - 0.5 * base_width * side, top - 0.5 * width * side,
-                     top + 0.5 * width * side, base + 0.5 * base_width * side])
-    # Handle: half an ellipse on one side, from 25 % to 75 % of the height below the rim.
-    hand = 1.0 if rng.random() < 0.5 else -1.0
-    t = np.linspace(-np.pi / 2, np.pi / 2, 9)
-    attach = top - 0.5 * height * up + hand * 0.45 * width * side
-    points = (attach + np.outer(np.sin(t) * 0.25 * height, -up)
-              + np.outer(np.cos(t) * 0.35 * width, hand * side))
-    handle = {"type": "line", "points": points, "width": float(0.08 * width)}
-    return [{"type": "polygon", "vertices": body}, handle], base, top
+def closed_bezier(rng, centre, radius, angle_jitter=0.35):
+    """A random closed curve through 3-15 points around `centre`, from round to spiky.
 
-
-def hand(rng, shape, length):
-    """A hand (palm, four fingers, thumb) on a forearm entering from the bottom, left or right.
-
-    Returns the shapes and the wrist and fingertip points (the axis of its temperature gradient).
+    The points sit at sorted angles and radii in ``[1 - j, 1] * radius`` (``j`` drawn in
+    [0.1, 0.7]); consecutive points are joined by cubic Bezier segments whose control arms are a
+    random fraction ``u`` of the chord (one per curve): ``u`` near 0 gives a polygon with sharp
+    corners, ``u`` near 1/2 a smooth round outline. Returns the sampled outline (a polygon).
     """
-    height_px, width_px = shape
-    border = int(rng.integers(3))
-    along = rng.uniform(0.1, 0.9)
-    # Entry point on the border and the inward direction, jittered by up to 30 degrees.
-    entry, heading = [
-        (np.array([height_px - 0.5, along * width_px]), np.pi),
-        (np.array([along * height_px, -0.5]), np.pi / 2),
-        (np.array([along * height_px, width_px - 0.5]), -np.pi / 2),
-    ][border]
-    heading += rng.uniform(-np.pi / 6, np.pi / 6)
-    fwd = np.array([np.cos(heading), np.sin(heading)])
-    side = np.array([fwd[1], -fwd[0]])
-    palm = entry + fwd * length * rng.uniform(0.3, 0.9)
-    a, b = 0.28 * length, 0.22 * length
-    shapes = [
-        {"type": "ellipse", "center": tuple(map(float, palm)), "axes": (a, b),
-         "angle": float(np.arctan2(fwd[1], fwd[0]))},
-        # Forearm: from the palm back out past the border.
-        {"type": "line", "points": np.array([palm, entry - fwd * length]), "width": 0.4 * length},
-    ]
-    thumb_side = 1.0 if rng.random() < 0.5 else -1.0
-    finger_width = 0.085 * length
-    for k, offset in enumerate((-1.5, -0.5, 0.5, 1.5)):
-        root = palm + fwd * 0.8 * a + side * offset * 0.9 * finger_width
-        spread = np.deg2rad(6.0 * offset) + rng.uniform(-0.05, 0.05)
-        direction = np.cos(spread) * fwd + np.sin(spread) * side
-        finger_len = 0.42 * length * (0.8 if k in (0, 3) else 1.0)
-        shapes.append({"type": "line", "points": np.array([root, root + finger_len * direction]),
-                       "width": finger_width})
-    thumb_root = palm + thumb_side * side * 0.7 * b
-    thumb_dir = np.cos(0.8) * fwd + np.sin(0.8) * thumb_side * side
-    shapes.append({"type": "line", "points": np.array([thumb_root, thumb_root + 0.3 * length
-                                                       * thumb_dir]), "width": 1.1 * finger_width})
-    return shapes, palm - fwd * a, palm + fwd * (a + 0.42 * length)
+    n = int(rng.integers(3, 16))
+    step = 2.0 * np.pi / n
+    angles = rng.uniform(0.0, 2.0 * np.pi) + step * (
+        np.arange(n) + rng.uniform(-angle_jitter, angle_jitter, n))
+    radii = radius * rng.uniform(1.0 - rng.uniform(0.1, 0.7), 1.0, n)
+    pts = np.column_stack([centre[0] + radii * np.sin(angles), centre[1] + radii * np.cos(angles)])
+    return smooth_closed(pts, rng.uniform(0.0, 0.5))
+
+
+def smooth_closed(points, arm):
+    """Closed cubic Bezier spline through `points`, tangents along the neighbours' chord.
+
+    The control arms are `arm` times the segment's chord length (0 gives the polygon itself).
+    """
+    prev_pts = np.roll(points, 1, axis=0)
+    next_pts = np.roll(points, -1, axis=0)
+    tangent = next_pts - prev_pts
+    tangent /= np.maximum(np.hypot(tangent[:, 0], tangent[:, 1]), 1e-12)[:, None]
+    chord = np.hypot(*(next_pts - points).T)[:, None]
+    c1 = points + arm * chord * tangent
+    c2 = next_pts - arm * chord * np.roll(tangent, -1, axis=0)
+    return _cubic(points, c1, c2, next_pts)
+
+
+def _cubic(p0, p1, p2, p3):
+    t = np.linspace(0.0, 1.0, _SAMPLES_PER_SEGMENT, endpoint=False)[None, :, None]
+    q = ((1 - t) ** 3 * p0[:, None] + 3 * (1 - t) ** 2 * t * p1[:, None]
+         + 3 * (1 - t) * t ** 2 * p2[:, None] + t ** 3 * p3[:, None])
+    return q.reshape(-1, 2)
+
+
+def smooth_paths(rng, starts, headings, lengths, turn, n=4):
+    """Smooth open paths, one per row of `starts` (k, 2), as a (k, m, 2) array.
+
+    Each is a random walk of `n` straight steps of ``lengths / n`` pixels whose heading starts
+    at `headings` and turns by up to `turn` radians per step, rounded by three rounds of
+    Chaikin's corner cutting (which keeps the end points).
+    """
+    k = len(starts)
+    turns = np.concatenate([np.zeros((k, 1)), rng.uniform(-turn, turn, (k, n - 1))], axis=1)
+    angles = np.asarray(headings, float)[:, None] + np.cumsum(turns, axis=1)
+    steps = (np.asarray(lengths, float)[:, None, None] / n) * np.stack(
+        [np.cos(angles), np.sin(angles)], axis=-1)
+    pts = np.concatenate([np.asarray(starts, float)[:, None],
+                          starts[:, None] + np.cumsum(steps, axis=1)], axis=1)
+    for _ in range(3):
+        q = 0.75 * pts[:, :-1] + 0.25 * pts[:, 1:]
+        r = 0.25 * pts[:, :-1] + 0.75 * pts[:, 1:]
+        inner = np.stack([q, r], axis=2).reshape(k, -1, 2)
+        pts = np.concatenate([pts[:, :1], inner[:, 1:-1], pts[:, -1:]], axis=1)
+    return pts
+
+
+def outline(base, axis, heights, half_widths):
+    """Closed outline of a body of revolution seen from the side: widths along an axis.
+
+    `base` is the (row, col) of the axis start, `axis` a unit (row, col) vector, and the outline
+    passes at ``half_widths[k]`` on both sides of the axis point ``base + heights[k] * axis``.
+    """
+    axis = np.asarray(axis, float)
+    side = np.array([axis[1], -axis[0]])
+    centres = np.asarray(base, float) + np.outer(heights, axis)
+    left = centres - np.outer(half_widths, side)
+    right = centres + np.outer(half_widths, side)
+    return np.vstack([left, right[::-1]])
+
+
+def rounded_rect(centre, axis, half_length, half_width, corner):
+    """A rectangle with round corners of radius ``corner * half_width`` along unit `axis`."""
+    axis = np.asarray(axis, float)
+    side = np.array([axis[1], -axis[0]])
+    rad = corner * half_width
+    t = np.linspace(0.0, np.pi / 2, 5)
+    pts = []
+    for su, sv, t0 in ((1, 1, 0.0), (-1, 1, np.pi / 2), (-1, -1, np.pi), (1, -1, 1.5 * np.pi)):
+        corner_centre = (su * (half_length - rad), sv * (half_width - rad))
+        for a in t0 + t:
+            pts.append((corner_centre[0] + rad * np.cos(a), corner_centre[1] + rad * np.sin(a)))
+    pts = np.asarray(pts)
+    return np.asarray(centre, float) + np.outer(pts[:, 0], axis) + np.outer(pts[:, 1], side)

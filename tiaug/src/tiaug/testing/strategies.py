@@ -27,7 +27,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 from .._faces import _upsample
-from .._validation import FLOAT_DTYPES, check_number
+from .._validation import FLOAT_DTYPES, check_number, representable
 
 __all__ = ["temperatures", "label_maps", "frames", "faces"]
 
@@ -65,18 +65,6 @@ def _float_dtypes(dtype):
     return st.just(dt)
 
 
-def _bounds(dt, lo, hi):
-    """`lo`, `hi` rounded inwards to values representable in `dt`."""
-    lo_t, hi_t = dt.type(lo), dt.type(hi)
-    # Compared as Python floats: under NumPy 2 a float32 scalar compares with a Python float in
-    # float32, where the rounded bound equals the bound it was rounded from.
-    if float(lo_t) < lo:
-        lo_t = np.nextafter(lo_t, dt.type(np.inf))
-    if float(hi_t) > hi:
-        hi_t = np.nextafter(hi_t, dt.type(-np.inf))
-    return float(lo_t), float(hi_t)
-
-
 def _finish(values, dt, lo, hi):
     # Cast, keep within the bounds after rounding, and flush subnormals (slow paths, odd kernels).
     out = np.clip(values.astype(dt), dt.type(lo), dt.type(hi))
@@ -93,8 +81,8 @@ def _temperature_args(dtype, min_value, max_value):
         )
     dtypes = _float_dtypes(dtype)
     for dt in FLOAT_DTYPES if dtype is None else (np.dtype(dtype),):
-        low, high = _bounds(dt, lo, hi)
-        if low > high:
+        low, _ = representable(lo, hi, dt)
+        if not lo <= low <= hi:  # the range holds no value of dt
             raise ValueError(f"no {dt} value lies between min_value={lo!r} and "
                              f"max_value={hi!r}; widen the range")
     return dtypes, lo, hi
@@ -102,7 +90,7 @@ def _temperature_args(dtype, min_value, max_value):
 
 @st.composite
 def _temperature_frame(draw, shape, dt, lo, hi):
-    lo, hi = _bounds(dt, lo, hi)
+    lo, hi = representable(lo, hi, dt)
     values = st.floats(lo, hi, width=8 * dt.itemsize, allow_subnormal=False)
     kind = draw(st.sampled_from(["arbitrary", "smooth", "scene", "constant"]))
     if kind == "arbitrary":

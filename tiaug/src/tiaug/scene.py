@@ -1,12 +1,15 @@
-"""What the occluder families are placed and heated relative to: the scene's ambient and skin
-temperatures, and where the face is."""
+"""The scene of a thermal frame: its ambient and skin temperatures, and where the face and its
+eyes are. Occluders are placed and heated relative to it, :func:`tiaug.normalize.scene_range`
+windows by it, and :class:`tiaug.ThermalAmbience` and :class:`tiaug.ThermalCamera` read the room
+from it."""
 
 from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_image, check_mask
-from ._format import _check_ignore_index
+from ._validation import check_ignore_index, check_image, check_mask, check_temperature
+
+__all__ = ["scene_temperatures"]
 
 # Percentiles are taken on every k-th row and column so that at most this many pixels are read.
 _SAMPLE = 1 << 12
@@ -68,7 +71,7 @@ def scene_temperatures(image, mask=None, ignore_index=None):
     Examples
     --------
     >>> from tiaug.datasets import make_face
-    >>> from tiaug.occlusion import scene_temperatures
+    >>> from tiaug.scene import scene_temperatures
     >>> temps, labels = make_face((128, 160), rng=0)
     >>> ambient, skin = scene_temperatures(temps, labels)
     >>> bool(18.0 <= ambient <= 27.0 and 32.0 <= skin <= 36.0)
@@ -77,8 +80,15 @@ def scene_temperatures(image, mask=None, ignore_index=None):
     image = check_image(image)
     mask = check_mask(mask, image.shape)
     if ignore_index is not None:
-        ignore_index = _check_ignore_index(ignore_index)
+        ignore_index = check_ignore_index(ignore_index)
     return _scene_temperatures(image, mask, ignore_index)
+
+
+def check_scene(scene, name="scene"):
+    """`scene` as a checked (ambient, skin) pair of °C."""
+    if not isinstance(scene, (tuple, list)) or len(scene) != 2:
+        raise TypeError(f"{name} must be an (ambient, skin) pair of °C, got {scene!r:.80}")
+    return (check_temperature(scene[0], f"{name}[0]"), check_temperature(scene[1], f"{name}[1]"))
 
 
 def _step(size, budget):
@@ -96,7 +106,7 @@ def _face_labels(mask, ignore_index):
 
 def _scene_temperatures(image, mask, ignore_index=None):
     # One compiled pass gathers the grid's samples; the quantiles equal numpy's bit for bit.
-    from .._kernels.scene import grid_samples, median, percentile
+    from ._kernels.scene import grid_samples, median, percentile
 
     step = _step(image.size, _SAMPLE)
     nodes = -(-image.shape[0] // step) * -(-image.shape[1] // step)
@@ -156,13 +166,12 @@ def _frame(centre, up, size):
     return Face(centre, up, right, float(size), eyes)
 
 
-def _eye_centres(mask, eye_label):
+def eye_centres(mask, eye_label):
     """Centroids of the two eyes labelled `eye_label`, or None when they cannot be told apart.
 
-    The eye pixels are split along their principal axis (the line through both eyes), as
-    :func:`tiaug.occlusion._shapes.eye_centres` does; here with the closed-form axis of the 2x2
-    second moments, since numpy's ``cov`` and ``eigh`` cost more than all the rest of placing a
-    face.
+    The eye pixels are split along their principal axis (the line through both eyes), so any
+    in-plane rotation of the face works; the axis is the closed form of the 2x2 second moments
+    (numpy's ``cov`` and ``eigh`` would cost more than all the rest of placing a face).
     """
     rows, cols = np.nonzero(mask == eye_label)
     if rows.size < 2:
@@ -193,7 +202,7 @@ def locate_face(image, mask, eye_label, ambient, skin, ignore_index=None):
         # two at any resolution.
         step = _step(mask.size, _LABEL_SAMPLE)
         grid = mask[::step, ::step]
-        eyes = _eye_centres(grid, eye_label)
+        eyes = eye_centres(grid, eye_label)
         rows, cols = np.nonzero(_face_labels(grid, ignore_index))
         rows, cols = rows * step, cols * step
         if eyes is not None:
