@@ -1,4 +1,4 @@
-"""The affine resampling kernel against a slow, obvious per-pixel reference."""
+"""The affine resampling and mirroring kernels against slow, obvious references."""
 
 import math
 
@@ -187,3 +187,16 @@ def test_nearest_label_ties_round_up():
     cols = np.array([0, 1, 1, 2, 2, 3, 3, -1])
     want = np.where((rows[:, None] < 0) | (cols[None] < 0), -1, mask[rows[:, None], cols[None]])
     np.testing.assert_array_equal(out, want)
+
+
+@given(h=st.integers(1, 9), w=st.integers(1, 70), seed=st.integers(0, 2**32 - 1),
+       dtype=st.sampled_from([np.float32, np.float64, bool, *LABEL_DTYPES]),
+       strided=st.booleans())
+def test_reverse_columns_is_numpys_mirror(h, w, seed, dtype, strided):
+    from tiaug._kernels.geometry import reverse_columns
+
+    values = np.random.default_rng(seed).integers(-100, 100, (h, 2 * w))
+    src = values.astype(dtype)
+    src = src[:, ::2] if strided else src[:, :w]  # views with other strides are mirrored too
+    out = reverse_columns(src, np.empty(src.shape, src.dtype))
+    np.testing.assert_array_equal(out, src[:, ::-1])

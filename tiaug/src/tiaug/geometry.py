@@ -342,7 +342,7 @@ class _Flip(GeometricTransform):
 
     def apply(self, params, image, mask, occluded):
         # Same result as warp() through affine(), at the cost of a copy.
-        return tuple(None if a is None else np.flip(a, self._axis).copy()
+        return tuple(None if a is None else _mirrored(a, self._axis)
                      for a in (image, mask, occluded))
 
     def _repr_args(self):
@@ -561,6 +561,15 @@ def vflip(image, *, mask=None, occluded=None):
            [30., 31.]])
     """
     return _flip(VerticalFlip, image, mask, occluded)
+
+
+def _mirrored(a, axis):
+    """A mirrored copy of `a` along `axis`."""
+    if axis == 0:
+        return a[::-1].copy()  # whole rows: numpy copies them as fast as a plain copy
+    from ._kernels.geometry import reverse_columns
+
+    return reverse_columns(a, np.empty_like(a))
 
 
 def _flip(kind, image, mask, occluded):
