@@ -42,10 +42,6 @@ def test_big_endian_masks_are_converted_once(dtype):
      r"channel axis of length 1 \(OpenCV, albumentations\) pass image\[..., 0\]"),
     (np.stack([frame()] * 3),
      r"got shape \(3, 6, 7\); apply the transform to each frame of a stack separately"),
-    (frame() + 273.15,
-     r"image's coldest pixel is 293.\d+ °C, hotter than any scene with a face or a room \(at "
-     r"most 200 °C\): is the frame in kelvin or centi-kelvin\? Convert it with "
-     r"tiaug.units.to_celsius\(image, unit\)"),
     (frame() * 100.0 + 27315.0,
      r"image must hold temperatures in °C within \[-273.15, 10000\], got values from 29[\d.]+ to "
      r"30[\d.]+; convert other units with tiaug.units.to_celsius\(image, unit\)"),
@@ -54,6 +50,15 @@ def test_big_endian_masks_are_converted_once(dtype):
 def test_frames_that_are_not_celsius_frames_are_refused(image, match):
     with pytest.raises(ValueError, match=match):
         hflip(image)
+
+
+def test_a_frame_that_looks_like_kelvin_is_warned_about():
+    with pytest.warns(UserWarning, match=r"image's coldest pixel is 293.\d+ °C, hotter than any "
+                                         r"scene with a face or a room \(at most 200 °C\): is the "
+                                         r"frame in kelvin or centi-kelvin\? Convert it with "
+                                         r"tiaug.units.to_celsius\(image, unit\)"):
+        out = hflip(frame() + 273.15)
+    np.testing.assert_array_equal(out["image"], (frame() + 273.15)[:, ::-1])
 
 
 def test_float16_and_bool_get_a_conversion_hint():

@@ -5,6 +5,7 @@ value, with a message that names the argument and says what is accepted.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -72,10 +73,12 @@ def check_image(image, name="image"):
             f"units with tiaug.units.to_celsius({name}, unit)"
         )
     if coldest > MAX_COLDEST:
-        raise ValueError(
+        # A warning, not an error: a valid frame's hot part, cropped or zoomed by a transform,
+        # is such a frame too, and the next transform must take it.
+        warnings.warn(
             f"{name}'s coldest pixel is {coldest:g} °C, hotter than any scene with a face or a "
             f"room (at most {MAX_COLDEST:g} °C): is the frame in kelvin or centi-kelvin? Convert "
-            f"it with tiaug.units.to_celsius({name}, unit)"
+            f"it with tiaug.units.to_celsius({name}, unit)", UserWarning, stacklevel=3
         )
     return image
 
