@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt
 
 .PHONY: env demo test test-nojit fuzz bench docs validate normalization defaults transfer \
-	conditions cameras clean
+	conditions cameras camera_defaults clean
 
 $(STAMP): constraints.txt requirements-dev.txt tiaug/pyproject.toml samcl_loss/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,29 +39,32 @@ bench: env
 docs: env
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
-# The studies of docs/validation.rst, each resumable (finished runs are kept in benchmarks/results
+# The studies of docs/validation.rst, each resumable (finished runs are kept in studies/results
 # and reused while the run's fingerprint, which hashes the synthetic frames, still matches).
 # numpy's AVX-512 kernels round some functions differently from its AVX2 ones, so the frames
 # would differ in the last bits between machines: the studies use the AVX2 kernels everywhere.
 STUDY_ENV := NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL" OMP_WAIT_POLICY=PASSIVE
 
 validate: env
-	$(STUDY_ENV) $(BIN)/python benchmarks/validation.py
+	$(STUDY_ENV) $(BIN)/python -m studies.validation
 
 normalization: env
-	$(STUDY_ENV) $(BIN)/python benchmarks/normalization.py
+	$(STUDY_ENV) $(BIN)/python -m studies.normalization
 
 defaults: env
-	$(STUDY_ENV) $(BIN)/python benchmarks/defaults.py
+	$(STUDY_ENV) $(BIN)/python -m studies.defaults
 
 transfer: env
-	$(STUDY_ENV) $(BIN)/python benchmarks/transfer.py
+	$(STUDY_ENV) $(BIN)/python -m studies.transfer
 
 conditions: env
-	$(STUDY_ENV) $(BIN)/python benchmarks/conditions.py
+	$(STUDY_ENV) $(BIN)/python -m studies.conditions
 
 cameras: env
-	$(STUDY_ENV) $(BIN)/python benchmarks/cameras.py
+	$(STUDY_ENV) $(BIN)/python -m studies.cameras
+
+camera_defaults: env
+	$(STUDY_ENV) $(BIN)/python -m studies.camera_defaults
 
 clean:
 	rm -rf $(VENV) demo-output docs/_build docs/auto_examples docs/gen_modules

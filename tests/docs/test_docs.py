@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 # Produced by the build itself; a stale copy would hide a broken gallery or API page.
 GENERATED = ("_build", "auto_examples", "gen_modules", "sg_execution_times.rst")
-# Folders the pages include files from (literalinclude ../examples/..., ../benchmarks/...).
-INCLUDED_DIRS = ("examples", "benchmarks")
+# Folders the pages include files from (literalinclude ../examples/..., ../studies/results/...).
+INCLUDED_DIRS = ("examples", "benchmarks", "studies")
 
 
 def _api_names(api_text, module):

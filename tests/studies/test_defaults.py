@@ -1,16 +1,9 @@
 """The defaults study: its pipelines and a tiny run."""
 
 import json
-import sys
-from pathlib import Path
 
 import tiaug
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import defaults  # noqa: E402
+from studies import defaults
 
 
 def test_pipelines_switch_off_one_part_each():

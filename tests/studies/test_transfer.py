@@ -2,39 +2,33 @@
 
 import json
 import math
-import sys
-from pathlib import Path
 
 import pytest
 
 import tiaug
+from studies import harness as H
+from studies import ood_occluders as ood
+from studies import testsets, transfer
 from tiaug.occlusion import FAMILIES
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import ood_occluders as ood  # noqa: E402
-import transfer  # noqa: E402
 
 
 def test_groups_hold_every_family_once():
-    own = [f for fams, _ in transfer.GROUPS.values() for f in fams]
-    held = [k for _, kinds in transfer.GROUPS.values() for k in kinds]
+    own = [f for fams, _ in testsets.GROUPS.values() for f in fams]
+    held = [k for _, kinds in testsets.GROUPS.values() for k in kinds]
     assert sorted(own) == sorted(FAMILIES)
     assert sorted(held) == sorted(ood.KINDS)
     # At least 6 families, held-out ones included, are tested.
     assert len(transfer.families()) >= 6 and any(h for _, _, h in transfer.families())
 
 
-@pytest.mark.parametrize("group", list(transfer.GROUPS))
+@pytest.mark.parametrize("group", list(testsets.GROUPS))
 def test_training_never_draws_the_tested_group(group):
     steps = transfer.pipeline(group, (48, 64)).transforms
     occluders = [t for t in steps if isinstance(t, tiaug.RandomOccluders)]
     assert len(occluders) == 1
     drawn = set(occluders[0].families)
-    assert drawn and not drawn & set(transfer.GROUPS[group][0])
-    assert drawn | set(transfer.GROUPS[group][0]) == set(FAMILIES)
+    assert drawn and not drawn & set(testsets.GROUPS[group][0])
+    assert drawn | set(testsets.GROUPS[group][0]) == set(FAMILIES)
     # The rest is the TiAug preset's, with no other occluders.
     assert not any(isinstance(t, tiaug.ThermalOcclusion) for t in steps)
     assert any(isinstance(t, tiaug.NETDNoise) for t in steps)
@@ -54,7 +48,7 @@ def test_base_is_flips_only():
 
 
 def test_tiny_study_writes_the_transfer_table_and_resumes(tmp_path, monkeypatch):
-    monkeypatch.setattr(transfer, "GROUPS", {"glasses": (("glasses",), ()),
+    monkeypatch.setattr(testsets, "GROUPS", {"glasses": (("glasses",), ()),
                                              "stick": (("microphone",), ("stick",))})
     (tmp_path / "validation.json").write_text(json.dumps({"convergence": {"kept": 1}}))
     transfer.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
@@ -89,10 +83,10 @@ def test_tiny_study_writes_the_transfer_table_and_resumes(tmp_path, monkeypatch)
 
 
 def test_schedule_length_per_study_and_from_the_command_line():
-    assert transfer.parse_args([], transfer.__doc__, transfer.ITERATIONS)[1].iterations == 4800
-    assert transfer.parse_args([], transfer.__doc__)[1].iterations == 2400
-    _, cfg = transfer.parse_args(["--tiny", "--iterations", "6"], transfer.__doc__,
-                                 transfer.ITERATIONS)
+    doc, seeds = transfer.__doc__, transfer.SEEDS
+    assert H.parse_args([], doc, seeds, transfer.ITERATIONS)[1].iterations == 4800
+    assert H.parse_args([], doc, seeds)[1].iterations == 2400
+    _, cfg = H.parse_args(["--tiny", "--iterations", "6"], doc, seeds, transfer.ITERATIONS)
     assert (cfg.name, cfg.iterations) == ("tiny", 6)
     with pytest.raises(SystemExit):
-        transfer.parse_args(["--iterations", "1"], transfer.__doc__)
+        H.parse_args(["--iterations", "1"], doc, seeds)

@@ -394,7 +394,7 @@ if __name__ == "__main__":
     from tiaug.datasets import synthetic_faces
 
     parser = argparse.ArgumentParser(description="Render the held-out occluder family to a PNG.")
-    parser.add_argument("--out", default="benchmarks/results/ood_occluders.png")
+    parser.add_argument("--out", default="studies/results/ood_occluders.png")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     render_gallery(args.out, synthetic_faces(1, (192, 240), rng=args.seed)[0][0], seed=args.seed)

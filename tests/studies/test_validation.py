@@ -3,8 +3,7 @@
 import json
 import math
 import pickle
-import sys
-from pathlib import Path
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,15 +11,13 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from studies import harness as H
+from studies import ood_occluders as ood
+from studies import validation
+from studies.pipelines import regime_pipeline
 from tiaug.datasets import make_face, synthetic_faces
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import ood_occluders as ood  # noqa: E402
-import validation  # noqa: E402
-from metrics import iou_from_confusion  # noqa: E402
+from metrics import iou_from_confusion
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +28,7 @@ def faces():
 
 # ---------------------------------------------------------------- the tiny study
 def test_stopped_study_resumes_with_the_finished_runs(tmp_path, monkeypatch):
-    cfg = validation.CONFIGS["tiny"]
+    cfg = H.CONFIGS["tiny"]
     validation.main(["--tiny", "--out", str(tmp_path), "--no-progress", "--regimes", "geometric"])
     before = (tmp_path / "runs" / "geometric_seed0.json").read_text()
     trained = []
@@ -43,20 +40,20 @@ def test_stopped_study_resumes_with_the_finished_runs(tmp_path, monkeypatch):
     assert trained == [("tiaug", 0)]
     assert (tmp_path / "runs" / "geometric_seed0.json").read_text() == before
     # Another configuration, augmentation or training set does not reuse them.
-    train_split, val_split, test_split = validation.synthetic_splits(cfg)
+    train_split, val_split, test_split = H.synthetic_splits(cfg)
     sets = {**validation.occluded_test_sets(test_split),
             "validation": (val_split.images, val_split.labels,
                            np.zeros(val_split.images.shape, bool))}
-    assert validation._load_run(tmp_path / "runs", "geometric_seed0", validation._fingerprint(
-        cfg, "geometric", train_split, sets)) is not None
+    geometric, tiaug = (regime_pipeline(r, cfg.size) for r in ("geometric", "tiaug"))
+    assert H.load_run(tmp_path / "runs", "geometric_seed0", H.fingerprint(
+        cfg, geometric, train_split, sets)) is not None
     moved = {**sets, "clean": (sets["clean"][0] + 1, *sets["clean"][1:])}
-    for other in (validation._fingerprint(validation.replace(cfg, lr=1.0), "geometric",
-                                          train_split, sets),
-                  validation._fingerprint(cfg, "tiaug", train_split, sets),
-                  validation._fingerprint(cfg, "geometric", validation.Split(
+    for other in (H.fingerprint(replace(cfg, lr=1.0), geometric, train_split, sets),
+                  H.fingerprint(cfg, tiaug, train_split, sets),
+                  H.fingerprint(cfg, geometric, H.Split(
                       train_split.images + 1, train_split.labels, train_split.subjects), sets),
-                  validation._fingerprint(cfg, "geometric", train_split, moved)):
-        assert validation._load_run(tmp_path / "runs", "geometric_seed0", other) is None
+                  H.fingerprint(cfg, geometric, train_split, moved)):
+        assert H.load_run(tmp_path / "runs", "geometric_seed0", other) is None
 
 
 def test_tiny_study_writes_complete_results(tmp_path, capsys):
@@ -125,15 +122,15 @@ def test_tiny_study_writes_complete_results(tmp_path, capsys):
 
 
 def test_branched_half_schedule_is_a_separate_half_run():
-    cfg = validation.CONFIGS["tiny"]
-    train_split = validation.synthetic_splits(cfg)[0]
-    half = validation.checkpoints(cfg)[0]
-    (_, history, _), (branched, _) = validation.train_with_half_schedule(
-        cfg, "tiaug_samcl", 0, train_split)
+    cfg = H.CONFIGS["tiny"]
+    train_split = H.synthetic_splits(cfg)[0]
+    half = H.checkpoints(cfg)[0]
+    tiaug = regime_pipeline("tiaug", cfg.size)
+    (_, history, _), (branched, _) = H.train_with_half_schedule(cfg, 0, train_split, tiaug,
+                                                                samcl=True)
     assert len(history) > 0
-    separate, _, _ = validation.train_regime(cfg, "tiaug_samcl", 0, half, train_split, False)
-    full, _, _ = validation.train_regime(cfg, "tiaug_samcl", 0, cfg.iterations, train_split,
-                                         False)
+    separate, _, _ = H.train_model(cfg, 0, half, train_split, tiaug, samcl=True)
+    full, _, _ = H.train_model(cfg, 0, cfg.iterations, train_split, tiaug, samcl=True)
     for key, value in separate.state_dict().items():
         torch.testing.assert_close(branched.state_dict()[key], value)
     # The half schedule did not just keep the N run's model.
@@ -147,10 +144,10 @@ def test_iou_matches_examples_metrics(seed):
     rng = np.random.default_rng(seed)
     cm = rng.integers(0, 5, (6, 6)) * (rng.random((6, 6)) < 0.5)
     expected = iou_from_confusion(torch.from_numpy(cm))
-    got = validation.iou(cm)
+    got = H.iou(cm)
     np.testing.assert_allclose(got, expected["per_class_iou"], equal_nan=True)
     for key, background in (("miou", True), ("miou_no_bg", False)):
-        value = float(validation.mean_iou(cm, background))
+        value = float(H.mean_iou(cm, background))
         assert value == pytest.approx(expected[key], nan_ok=True)
 
 
@@ -168,23 +165,23 @@ def _frame_confusions(rng, n_seeds, n_frames, accuracy):
 
 def test_paired_tests_of_identical_regimes_find_nothing():
     cms = _frame_confusions(np.random.default_rng(0), 3, 10, 0.7)
-    out = validation.paired_tests(cms, cms, True, 200, np.random.default_rng(0))
+    out = H.paired_tests(cms, cms, True, 200, np.random.default_rng(0))
     assert out["mean_diff"] == 0.0 and out["diff_per_seed"] == [0.0, 0.0, 0.0]
     assert out["bootstrap"]["p"] == 1.0 and out["bootstrap"]["ci95"] == [0.0, 0.0]
     assert math.isnan(out["t_test"]["p"])
-    assert validation.verdict(out) == "no significant difference"
+    assert H.verdict(out) == "no significant difference"
 
 
 def test_paired_tests_detect_a_clear_improvement():
     rng = np.random.default_rng(1)
     a = _frame_confusions(rng, 4, 20, 0.6)
     b = _frame_confusions(rng, 4, 20, 0.8)
-    out = validation.paired_tests(a, b, False, 500, np.random.default_rng(0))
+    out = H.paired_tests(a, b, False, 500, np.random.default_rng(0))
     assert out["mean_diff"] > 0.1
     assert out["t_test"]["p"] < 0.01 and out["t_test"]["ci95"][0] > 0
     assert out["bootstrap"]["p"] < 0.01 and out["bootstrap"]["ci95"][0] > 0
-    assert validation.verdict(out) == "better"
-    assert validation.verdict(validation.paired_tests(
+    assert H.verdict(out) == "better"
+    assert H.verdict(H.paired_tests(
         b, a, False, 200, np.random.default_rng(0))) == "worse"
 
 
@@ -192,8 +189,8 @@ def test_frame_confusions_leave_out_occluded_pixels():
     labels = np.array([[[0, 1], [2, 3]]], np.uint8)
     pred = np.array([[[0, 1], [1, 3]]])
     ignore = np.array([[[False, False], [True, False]]])
-    assert validation.frame_confusions(pred, labels).sum() == 4
-    cms = validation.frame_confusions(pred, labels, ignore)
+    assert H.frame_confusions(pred, labels).sum() == 4
+    cms = H.frame_confusions(pred, labels, ignore)
     assert cms.sum() == 3 and cms[0, 2].sum() == 0
 
 
@@ -210,8 +207,8 @@ def _write_folder(root, names, size=(40, 48)):
 def test_folder_split_keeps_subjects_apart_and_resizes(tmp_path):
     names = [f"s{s}_{f}" for s in range(8) for f in range(3)]
     _write_folder(tmp_path, names)
-    cfg = validation.CONFIGS["tiny"]
-    splits = validation.folder_splits(tmp_path, cfg)
+    cfg = H.CONFIGS["tiny"]
+    splits = H.folder_splits(tmp_path, cfg)
     assert sum(len(s.images) for s in splits) == len(names)
     subjects = [set(s.subjects.tolist()) for s in splits]
     assert not (subjects[0] & subjects[1] or subjects[0] & subjects[2] or subjects[1] & subjects[2])
@@ -221,13 +218,13 @@ def test_folder_split_keeps_subjects_apart_and_resizes(tmp_path):
 
 
 def test_subjects_from_csv_or_prefix(tmp_path):
-    assert validation.read_subjects(tmp_path, ["ann_001", "bob_7_b"]) == ["ann", "bob"]
+    assert H.read_subjects(tmp_path, ["ann_001", "bob_7_b"]) == ["ann", "bob"]
     with pytest.raises(ValueError, match="subjects.csv"):
-        validation.read_subjects(tmp_path, ["frame001"])
+        H.read_subjects(tmp_path, ["frame001"])
     (tmp_path / "subjects.csv").write_text("name,subject\nframe001,p1\nframe002,p2\n")
-    assert validation.read_subjects(tmp_path, ["frame002", "frame001"]) == ["p2", "p1"]
+    assert H.read_subjects(tmp_path, ["frame002", "frame001"]) == ["p2", "p1"]
     with pytest.raises(ValueError, match="no subject for: frame003"):
-        validation.read_subjects(tmp_path, ["frame003"])
+        H.read_subjects(tmp_path, ["frame003"])
 
 
 # ---------------------------------------------------------------- held-out occluders

@@ -29,23 +29,21 @@ a paired bootstrap. Results: ``OUT/validation.json["normalization"]``,
 
 Run::
 
-    python benchmarks/normalization.py               # CPU: 6 models x 3 seeds, about 100 min
-    python benchmarks/normalization.py --tiny --out /tmp/norm    # a smoke run
+    python -m studies.normalization               # CPU: 6 models x 3 seeds, about 100 min
+    python -m studies.normalization --tiny --out /tmp/norm    # a smoke run
 """
 
-import sys
 import time
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "examples"))
-sys.path.insert(0, str(HERE))
+from studies import harness as H
+from studies.testsets import occluded_copy
 
-import transfer as T  # noqa: E402
-import validation as V  # noqa: E402
+# Three seeds, the schedule of the validation study's configurations.
+SEEDS = {"tiny": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2, 3, 4)}
 
 PIPELINES = ("flips", "tiaug")
 TEST_SETS = ("clean", "drinks", "heldout")
@@ -67,7 +65,7 @@ def _pipeline(name, size):
     import tiaug
 
     if name == "flips":
-        return T.pipeline(T.BASE, size)
+        return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
     # The labels kept, the occluders on half of the frames, no room or body and no other camera,
     # as in the preset when this study ran: its runs stay valid.
     return tiaug.TiAug(label_policy="keep", p_occlusion=0.5, p_blur=0.5, p_ambience=0.0,
@@ -77,31 +75,29 @@ def _pipeline(name, size):
 def test_sets(test):
     """{name: (images, labels, occluded)} for the clean faces and their two occluded copies."""
     import tiaug
-
-    from ood_occluders import HeldOutOcclusion
+    from studies.ood_occluders import HeldOutOcclusion
 
     sets = {"clean": (test.images, test.labels, np.zeros(test.images.shape, bool))}
     for name, t in (("drinks", tiaug.RandomOccluders(families=("cup", "bottle"), count=1)),
                     ("heldout", HeldOutOcclusion())):
-        sets[name] = T.occluded_copy(test, t)
+        sets[name] = occluded_copy(test, t)
     return sets
 
 
 def _one_run(pipeline, norm, seed):
-    cfg, train_split, sets = V._WORKER["cfg"], V._WORKER["train"], V._WORKER["sets"]
+    cfg, train_split, sets = H.WORKER["cfg"], H.WORKER["train"], H.WORKER["sets"]
     normalize = _normalizations()[norm]
-    model, history, seconds = V.train_regime(cfg, "tiaug", seed, cfg.iterations, train_split,
-                                             False, transform=_pipeline(pipeline, cfg.size),
-                                             normalize=normalize)
+    model, history, seconds = H.train_model(cfg, seed, cfg.iterations, train_split,
+                                            _pipeline(pipeline, cfg.size), normalize=normalize)
     run = {"pipeline": pipeline, "normalization": norm, "seed": seed,
            "iterations": cfg.iterations, "train_seconds": seconds,
            "final_loss": history[-1] if history else None}
-    return T.score_visible(run, model, sets, cfg.device, normalize)
+    return H.score_visible(run, model, sets, cfg.device, normalize)
 
 
 def summarise(cfg, done, n_boot):
     """{norm: {pipeline: {test_set: {"miou": mean/std/values, "vs_minmax": tests}}}}."""
-    rng = np.random.default_rng(V.DATA_SEED)
+    rng = np.random.default_rng(H.DATA_SEED)
 
     def cms(pipeline, norm, name):
         return np.stack([done[_key(pipeline, norm, s)][1][name] for s in cfg.seeds])
@@ -113,9 +109,9 @@ def summarise(cfg, done, n_boot):
             out[norm][pipeline] = {}
             for name in TEST_SETS:
                 c = cms(pipeline, norm, name)
-                entry = {"miou": V.describe(100 * V.mean_iou(c.sum(1)))}
+                entry = {"miou": H.describe(100 * H.mean_iou(c.sum(1)))}
                 if norm != "minmax":
-                    entry["vs_minmax"] = T.compare(c, cms(pipeline, "minmax", name), n_boot, rng)
+                    entry["vs_minmax"] = H.compare(c, cms(pipeline, "minmax", name), n_boot, rng)
                 out[norm][pipeline][name] = entry
     return out
 
@@ -126,8 +122,8 @@ def format_rst(result):
     for norm, by_pipe in result["normalization"].items():
         for pipeline, by_set in by_pipe.items():
             rows.append([norm, pipeline,
-                         *(T.miou_cell(by_set[name], "vs_minmax") for name in TEST_SETS)])
-    return T.table_rst("normalization.py", result["config"], T.PAIRED_NOTE.format("min-max"),
+                         *(H.miou_cell(by_set[name], "vs_minmax") for name in TEST_SETS)])
+    return H.table_rst("normalization.py", result["config"], H.PAIRED_NOTE.format("min-max"),
                        "Normalisation under occluders", header, rows)
 
 
@@ -135,34 +131,33 @@ def _key(pipeline, norm, seed):
     return f"{pipeline}_{norm}_seed{seed}"
 
 
-def run_study(cfg, out_dir, fresh=False, progress=True):
+def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    train_split, _, test_split = V.synthetic_splits(cfg)
+    train_split, _, test_split = H.synthetic_splits(cfg)
     # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
     jobs = {_key(p, n, s): (p, n, s) for s in cfg.seeds for p in PIPELINES
             for n in NORMALIZATIONS}
     sets = test_sets(test_split)
     prints = {}
     for key, (p, n, _) in jobs.items():
-        d = V._fingerprint(cfg, "tiaug", train_split, sets)
-        d.update(augmentation=repr(_pipeline(p, cfg.size)), normalization=n,
-                 scene_margins=list(SCENE_MARGINS))
+        d = H.fingerprint(cfg, _pipeline(p, cfg.size), train_split, sets)
+        d.update(normalization=n, scene_margins=list(SCENE_MARGINS))
         prints[key] = d
-    done = T.run_all(cfg, out_dir / "normalization_runs", jobs, prints, _one_run, train_split,
-                     sets, fresh, progress)
-    result = {"config": T.study_config(cfg),
+    done = H.run_all(cfg, out_dir / "normalization_runs", jobs, prints, _one_run, train_split,
+                     sets, fresh, progress, render=render)
+    result = {"config": H.study_config(cfg),
               "normalization": summarise(cfg, done, cfg.bootstrap),
               "elapsed_s": time.perf_counter() - started}
-    T.write_results(out_dir, {"normalization": result["normalization"]},
+    H.write_results(out_dir, {"normalization": result["normalization"]},
                     "normalization_table.rst", format_rst(result))
     return result
 
 
 def main(argv=None):
-    args, cfg = T.parse_args(argv, __doc__)
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress)
+    args, cfg = H.parse_args(argv, __doc__, SEEDS)
+    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
     print(format_rst(result))
     print(f"{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
     return result

@@ -1,16 +1,10 @@
 """The learning-curve script: a tiny run gives one score per schedule length."""
 
 import json
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import learning_curve  # noqa: E402
-
-import validation  # noqa: E402
+from studies import harness as H
+from studies import learning_curve
+from studies.pipelines import regime_pipeline
 
 
 def test_tiny_curve_scores_every_length(tmp_path):
@@ -24,11 +18,11 @@ def test_tiny_curve_scores_every_length(tmp_path):
 
 def test_a_branch_scores_as_the_separate_shorter_schedule():
     # The tiny schedules have no warm-up, so the branched 8-iteration model is the separate run.
-    cfg = validation.CONFIGS["tiny"]
+    cfg = H.CONFIGS["tiny"]
     curve = learning_curve.learning_curve(cfg, "geometric", 0, [16, 8], progress=False)
-    train, _, test = validation.synthetic_splits(cfg)
-    model, _, _ = validation.train_regime(cfg, "geometric", 0, 8, train, False)
-    pred = validation.predict_all(model, test.images, cfg.device)
-    miou = validation.scores(validation.frame_confusions(pred, test.labels).sum(0))["miou"]
+    train, _, test = H.synthetic_splits(cfg)
+    model, _, _ = H.train_model(cfg, 0, 8, train, regime_pipeline("geometric", cfg.size))
+    pred = H.predict_all(model, test.images, cfg.device)
+    miou = H.scores(H.frame_confusions(pred, test.labels).sum(0))["miou"]
     assert curve["clean_miou"][0] == 100 * miou
     assert curve["clean_miou"][0] != curve["clean_miou"][1]

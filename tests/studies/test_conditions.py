@@ -2,22 +2,14 @@
 
 import json
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tiaug
+from studies import conditions, testsets
+from studies import harness as H
 from tiaug.datasets import CONDITIONS
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import conditions  # noqa: E402
-
-import validation as V  # noqa: E402
 
 
 def test_groups_hold_every_condition_but_the_lab_once():
@@ -57,18 +49,16 @@ def test_reference_models():
 
 
 def test_condition_test_sets_are_the_clean_frames_in_another_room():
-    cfg = V.CONFIGS["tiny"]
-    _, _, test = V.synthetic_splits(cfg)
-    _, _, hot = V.synthetic_splits(cfg, condition="hot_room")
+    cfg = H.CONFIGS["tiny"]
+    _, _, test = H.synthetic_splits(cfg)
+    _, _, hot = H.synthetic_splits(cfg, condition="hot_room")
     assert np.array_equal(hot.labels, test.labels) and np.array_equal(hot.subjects, test.subjects)
     background = test.labels == 0
     assert hot.images[background].mean() > test.images[background].mean() + 5.0
 
 
 def test_tiny_study_writes_its_table_and_resumes(tmp_path, monkeypatch):
-    import transfer
-
-    monkeypatch.setattr(transfer, "GROUPS", {"glasses": (("glasses",), ())})
+    monkeypatch.setattr(testsets, "GROUPS", {"glasses": (("glasses",), ())})
     conditions.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
     study = json.loads((tmp_path / "validation.json").read_text())
     result = study["conditions"]
@@ -84,7 +74,7 @@ def test_tiny_study_writes_its_table_and_resumes(tmp_path, monkeypatch):
     assert len(runs) == len(conditions.models())
     with np.load(tmp_path / "conditions_runs" / "ambience_seed0.npz") as z:
         roi = z["pred:roi/hot_room"]
-        assert roi.shape[1:] == (V.NUM_CLASSES, 2)
+        assert roi.shape[1:] == (H.NUM_CLASSES, 2)
         assert "pred:roi/half:hot_room" in z.files
     d = study["conditions_study"]["defaults"]
     assert set(d["candidates"]) == set(conditions.CANDIDATES)

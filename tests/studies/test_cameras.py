@@ -2,21 +2,13 @@
 
 import json
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 
 import tiaug
+from studies import cameras
+from studies import harness as H
 from tiaug.camera import CAMERAS
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import cameras  # noqa: E402
-
-import validation as V  # noqa: E402
 
 
 def test_groups_hold_every_preset_once():
@@ -34,8 +26,8 @@ def test_each_leave_one_out_model_never_draws_its_group():
 
 
 def test_camera_test_sets_are_the_clean_frames_through_each_camera():
-    cfg = V.CONFIGS["tiny"]
-    _, _, test = V.synthetic_splits(cfg)
+    cfg = H.CONFIGS["tiny"]
+    _, _, test = H.synthetic_splits(cfg)
     sets = cameras.test_sets(cfg, test)
     assert set(sets) == {"clean", *CAMERAS}
     for name in CAMERAS:

@@ -23,7 +23,7 @@ Per camera c and model m, on the test frames through camera c::
     clean_delta = m_clean - base_clean                    (mIoU points, clean test set)
 
 with mIoU including the background, a paired t-test and bootstrap, and the ROI temperature
-error of the nose and the eyes (``examples/metrics.py``) on the camera's °C. Every run also
+error of the nose and the eyes (``examples/metrics.py``) on the camera's °H. Every run also
 yields its N/2 schedule branched off before the decay, the convergence check.
 
 Results go into ``OUT/validation.json["cameras"]`` and ``OUT/cameras_table.rst``; every finished
@@ -31,24 +31,17 @@ run is kept in ``OUT/cameras_runs/`` and reused when the study is started again.
 
 Run::
 
-    python benchmarks/cameras.py    # CPU: 5 models x 3 seeds x 4800 iterations, ~2-3 hours
-    python benchmarks/cameras.py --tiny --out /tmp/cameras     # a smoke run (seconds)
+    python -m studies.cameras    # CPU: 5 models x 3 seeds x 4800 iterations, ~2-3 hours
+    python -m studies.cameras --tiny --out /tmp/cameras     # a smoke run (seconds)
 """
 
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "examples"))
-sys.path.insert(0, str(HERE))
-
-import conditions as C  # noqa: E402
-
-import transfer as T  # noqa: E402
-import validation as V  # noqa: E402
+from studies import harness as H
+from studies.testsets import camera_sets
 
 # Presets of tiaug.camera.CAMERAS in look-alike groups; each group is held out in turn.
 GROUPS = {"low": ("lepton", "flir_one_pro", "tc001"),
@@ -105,49 +98,39 @@ def held_out_by(camera):
 def test_sets(cfg, test):
     """The clean test set and each camera's: {name: (images, labels, occluded)}."""
     nothing = np.zeros(test.images.shape, bool)
-    sets = {"clean": (test.images, test.labels, nothing)}
-    for camera in cameras():
-        _, _, frames = V.synthetic_splits(cfg, camera={"camera": camera, "coverage": COVERAGE})
-        assert np.array_equal(frames.labels, test.labels)  # the same frames, another camera
-        sets[camera] = (frames.images, frames.labels, nothing)
-    return sets
+    return {"clean": (test.images, test.labels, nothing),
+            **camera_sets(cfg, test, cameras(), COVERAGE)}
 
 
 def _one_run(model, seed):
-    return C.train_and_score(model, seed, pipeline(model, V._WORKER["cfg"].size))
+    return H.train_and_score(model, seed, pipeline(model, H.WORKER["cfg"].size))
 
 
-def _fingerprint(cfg, model, train_split, sets):
-    d = V._fingerprint(cfg, "tiaug", train_split, sets)
-    d["augmentation"] = repr(pipeline(model, cfg.size))
-    return d
-
-
-def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True):
+def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True, render=False):
     """Every (model, seed) run, loaded from ``OUT/cameras_runs`` or trained and saved."""
-    jobs = {V.run_key(m, s): (m, s) for s in cfg.seeds for m in models()}
-    prints = {m: _fingerprint(cfg, m, train_split, sets) for m in models()}
-    return T.run_all(cfg, Path(out_dir) / "cameras_runs", jobs,
+    jobs = {H.run_key(m, s): (m, s) for s in cfg.seeds for m in models()}
+    prints = {m: H.fingerprint(cfg, pipeline(m, cfg.size), train_split, sets) for m in models()}
+    return H.run_all(cfg, Path(out_dir) / "cameras_runs", jobs,
                      {key: prints[m] for key, (m, _) in jobs.items()}, _one_run, train_split,
-                     sets, fresh, progress)
+                     sets, fresh, progress, render=render)
 
 
 def compare(cfg, done, n_boot):
     """{camera: {model: {"gap_closed", "clean_delta", tests, "roi", "half_schedule"}}}."""
-    rng = np.random.default_rng(V.DATA_SEED)
-    cms = {(m, name): np.stack([done[V.run_key(m, s)][1][name] for s in cfg.seeds])
-           for m in models() for name in done[V.run_key(m, cfg.seeds[0])][1]}
-    half, _ = V.checkpoints(cfg)
+    rng = np.random.default_rng(H.DATA_SEED)
+    cms = {(m, name): np.stack([done[H.run_key(m, s)][1][name] for s in cfg.seeds])
+           for m in models() for name in done[H.run_key(m, cfg.seeds[0])][1]}
+    half, _ = H.checkpoints(cfg)
     out = {}
     for name in cameras():
         out[name] = {"held_out_by": held_out_by(name)}
         for m in models()[1:]:
-            entry = T._compare_family(cms, m, name, "", n_boot, rng)
+            entry = H.compare_to_base(cms, BASE, m, name, "", n_boot, rng)
             entry["half_schedule"] = {"iterations": half,
-                                      **T._compare_family(cms, m, name, T.HALF, n_boot, rng)}
-            entry["roi"] = {k: C.roi_summary(done, m, name, cfg.seeds, k) for k in ROI_LABELS}
+                                      **H.compare_to_base(cms, BASE, m, name, H.HALF, n_boot, rng)}
+            entry["roi"] = {k: H.roi_summary(done, m, name, cfg.seeds, k) for k in ROI_LABELS}
             out[name][m] = entry
-        out[name]["base_roi"] = {k: C.roi_summary(done, BASE, name, cfg.seeds, k)
+        out[name]["base_roi"] = {k: H.roi_summary(done, BASE, name, cfg.seeds, k)
                                  for k in ROI_LABELS}
     return out
 
@@ -161,16 +144,16 @@ def format_rst(result):
               "nose / eyes ROI error °C: base", "held out", "TiAug() + camera"]
 
     def roi(r):
-        return " / ".join(C._roi(r[k]) for k in ROI_LABELS)
+        return " / ".join(H._roi(r[k]) for k in ROI_LABELS)
 
     rows = []
     for name in cameras():
         r = comparison[name]
         loo, cam, ti = r[r["held_out_by"]], r[CAMERA], r[TIAUG]
-        rows.append([name, f"{loo['miou']['base']:.1f}", r["held_out_by"], C._gap(loo),
+        rows.append([name, f"{loo['miou']['base']:.1f}", r["held_out_by"], H._gap(loo),
                      f"{loo['clean_delta']:+.2f}",
-                     f"{V._p(loo['t_test_p'])} / {V._p(loo['bootstrap_p'])}",
-                     C._gap(loo["half_schedule"]), C._gap(cam), C._gap(ti), roi(r["base_roi"]),
+                     f"{H._p(loo['t_test_p'])} / {H._p(loo['bootstrap_p'])}",
+                     H._gap(loo["half_schedule"]), H._gap(cam), H._gap(ti), roi(r["base_roi"]),
                      roi(loo["roi"]), roi(cam["roi"])])
     first = comparison[cameras()[0]]
     note = (f" (test frames: the frame spans {COVERAGE:g} of each camera's sensor width); "
@@ -179,41 +162,38 @@ def format_rst(result):
             f"change of TiAug() + camera {first[CAMERA]['clean_delta']:+.2f}, of TiAug() "
             f"{first[TIAUG]['clean_delta']:+.2f}. ROI error: mean absolute difference (signed "
             f"mean) of the temperature measured through the predicted and the true mask. \"no "
-            f"gap\": flips only lose less than {C.MIN_GAP:g} point on the camera.")
-    lines = [T.table_rst("cameras.py", cfg, note, "Cameras", header, rows)]
-    return "\n".join([*lines, *C.convergence_table(result["convergence"]), ""])
+            f"gap\": flips only lose less than {H.MIN_GAP:g} point on the camera.")
+    lines = [H.table_rst("cameras.py", cfg, note, "Cameras", header, rows)]
+    return "\n".join([*lines, *H.convergence_table(result["convergence"]), ""])
 
 
-def run_study(cfg, out_dir, fresh=False, progress=True):
+def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    train_split, _, test_split = V.synthetic_splits(cfg)
-    done = train_all(cfg, out_dir, train_split, test_sets(cfg, test_split), fresh, progress)
-    result = {"config": T.study_config(cfg), "groups": GROUPS, "coverage": COVERAGE,
+    train_split, _, test_split = H.synthetic_splits(cfg)
+    done = train_all(cfg, out_dir, train_split, test_sets(cfg, test_split), fresh, progress,
+                     render)
+    result = {"config": H.study_config(cfg), "groups": GROUPS, "coverage": COVERAGE,
               "augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
               "cameras": compare(cfg, done, cfg.bootstrap),
-              "convergence": C.convergence(cfg, done, models()),
+              "convergence": H.convergence(cfg, done, models()),
               "elapsed_s": time.perf_counter() - started}
-    T.write_results(out_dir, {"cameras": result["cameras"], "cameras_study": {
+    H.write_results(out_dir, {"cameras": result["cameras"], "cameras_study": {
         k: v for k, v in result.items() if k != "cameras"}}, "cameras_table.rst",
         format_rst(result))
     return result
 
 
 def main(argv=None):
-    from dataclasses import replace
-
-    args, cfg = T.parse_args(argv, __doc__, ITERATIONS)
-    if args.seeds is None:  # fewer seeds than the transfer study's by default
-        cfg = replace(cfg, seeds=SEEDS[cfg.name])
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress)
+    args, cfg = H.parse_args(argv, __doc__, SEEDS, ITERATIONS)
+    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
     for name in cameras():
         r = result["cameras"][name]
         for m in (r["held_out_by"], CAMERA, TIAUG):
             e = r[m]
-            print(f"{name:>12} {m:>8}: gap closed {C._gap(e)} "
-                  f"({C._gap(e['half_schedule'])} after {e['half_schedule']['iterations']}), "
+            print(f"{name:>12} {m:>8}: gap closed {H._gap(e)} "
+                  f"({H._gap(e['half_schedule'])} after {e['half_schedule']['iterations']}), "
                   f"clean {e['clean_delta']:+.2f} ({e['verdict']})")
     print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
     return result

@@ -8,9 +8,9 @@ how the validation study's schedule length was chosen (docs, "Validation", "Conv
 
 Run::
 
-    python benchmarks/learning_curve.py --regime geometric --seed 5 \\
+    python -m studies.learning_curve --regime geometric --seed 5 \\
         --iterations 1200 1500 1800 2400 3000 3600
-    python benchmarks/learning_curve.py --tiny --iterations 8 16 --out /tmp/curve   # smoke run
+    python -m studies.learning_curve --tiny --iterations 8 16 --out /tmp/curve   # smoke run
 
 Writes ``OUT/learning_curves/<regime>_seed<seed>_<H>x<W>.json``: the configuration and
 ``{"iterations": [...], "clean_miou": [...], "train_seconds": s}``, mIoU incl. background in %.
@@ -20,17 +20,13 @@ import argparse
 import json
 import math
 import shutil
-import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "examples"))
-sys.path.insert(0, str(HERE))
-
-import validation as V  # noqa: E402
+from studies import harness as H
+from studies.pipelines import REGIMES, regime_pipeline, uses_samcl
 
 
 def learning_curve(cfg, regime, seed, lengths, progress=True):
@@ -40,13 +36,13 @@ def learning_curve(cfg, regime, seed, lengths, progress=True):
 
     lengths = sorted(set(lengths))
     longest = lengths[-1]
-    branches = {n: V.branch_step(n) for n in lengths[:-1]}
-    train_split, _, test = V.synthetic_splits(cfg)
+    branches = {n: H.branch_step(n) for n in lengths[:-1]}
+    train_split, _, test = H.synthetic_splits(cfg)
     every = math.gcd(*branches.values()) if branches else 0
 
     def clean_miou(model):
-        pred = V.predict_all(model, test.images, cfg.device)
-        return 100 * V.scores(V.frame_confusions(pred, test.labels).sum(0))["miou"]
+        pred = H.predict_all(model, test.images, cfg.device)
+        return 100 * H.scores(H.frame_confusions(pred, test.labels).sum(0))["miou"]
 
     started = time.perf_counter()
     scores = {}
@@ -58,12 +54,13 @@ def learning_curve(cfg, regime, seed, lengths, progress=True):
                 if done == step:
                     shutil.copyfile(ckpt, Path(tmp) / f"branch{n}.pt")
 
-        model, _, _ = V.train_regime(cfg, regime, seed, longest, train_split, progress, keep,
-                                     ckpt if branches else None, every)
+        transform, samcl = regime_pipeline(regime, cfg.size), uses_samcl(regime)
+        model, _, _ = H.train_model(cfg, seed, longest, train_split, transform, samcl, progress,
+                                    keep, ckpt if branches else None, every)
         scores[longest] = clean_miou(model)
         for n in tqdm(branches, desc="shorter schedules", disable=not progress):
-            model, _, _ = V.train_regime(cfg, regime, seed, n, train_split, False,
-                                         checkpoint=Path(tmp) / f"branch{n}.pt", resume=True)
+            model, _, _ = H.train_model(cfg, seed, n, train_split, transform, samcl,
+                                        checkpoint=Path(tmp) / f"branch{n}.pt", resume=True)
             scores[n] = clean_miou(model)
     return {"iterations": lengths, "clean_miou": [scores[n] for n in lengths],
             "train_seconds": time.perf_counter() - started}
@@ -71,26 +68,26 @@ def learning_curve(cfg, regime, seed, lengths, progress=True):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", choices=sorted(V.CONFIGS), default="cpu")
+    parser.add_argument("--config", choices=sorted(H.CONFIGS), default="cpu")
     parser.add_argument("--tiny", action="store_true", help="same as --config tiny")
-    parser.add_argument("--regime", choices=V.REGIMES, default="geometric")
+    parser.add_argument("--regime", choices=REGIMES, default="geometric")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--iterations", type=int, nargs="+", required=True,
                         help="schedule lengths; one run of the longest gives them all")
     parser.add_argument("--size", type=int, nargs=2, metavar=("H", "W"))
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=H.RESULTS)
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     if min(args.iterations) < 1:
         parser.error("--iterations must be positive")
-    cfg = V.CONFIGS["tiny" if args.tiny else args.config]
+    cfg = H.CONFIGS["tiny" if args.tiny else args.config]
     if args.size:
         cfg = replace(cfg, size=tuple(args.size))
     curve = learning_curve(cfg, args.regime, args.seed, args.iterations, not args.no_progress)
     out = Path(args.out) / "learning_curves"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{args.regime}_seed{args.seed}_{cfg.size[0]}x{cfg.size[1]}.json"
-    path.write_text(json.dumps({"config": V._json_safe(V.asdict(cfg)), "regime": args.regime,
+    path.write_text(json.dumps({"config": H.json_safe(asdict(cfg)), "regime": args.regime,
                                 "seed": args.seed, **curve}, indent=1) + "\n")
     for n, m in zip(curve["iterations"], curve["clean_miou"], strict=True):
         print(f"{n:>6} iterations: clean mIoU {m:.2f} %")

@@ -1,14 +1,8 @@
 """The normalisation study: a tiny run."""
 
 import json
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import normalization  # noqa: E402
+from studies import normalization
 
 
 def test_tiny_study_writes_every_normalisation(tmp_path):

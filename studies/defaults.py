@@ -53,22 +53,20 @@ Results: ``OUT/validation.json["defaults"]``, ``OUT/defaults_table.rst``; runs a
 
 Run::
 
-    python benchmarks/defaults.py               # CPU: 11 models x 3 seeds, about 175 min
-    python benchmarks/defaults.py --tiny --out /tmp/defaults    # a smoke run
+    python -m studies.defaults               # CPU: 11 models x 3 seeds, about 175 min
+    python -m studies.defaults --tiny --out /tmp/defaults    # a smoke run
 """
 
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "examples"))
-sys.path.insert(0, str(HERE))
+from studies import harness as H
+from studies.testsets import occluded_copy
 
-import transfer as T  # noqa: E402
-import validation as V  # noqa: E402
+# Three seeds, the schedule of the validation study's configurations.
+SEEDS = {"tiny": (0,), "cpu": (0, 1, 2), "gpu": (0, 1, 2, 3, 4)}
 
 # name: TiAug(occluders="families") keyword arguments; None is the flips-only baseline.
 # The label policy and the probabilities of the occluders and the blur are explicit: the study
@@ -96,7 +94,7 @@ def pipeline(name, size):
     import tiaug
 
     if PIPELINES[name] is None:
-        return T.pipeline(T.BASE, size)
+        return tiaug.Compose([tiaug.HorizontalFlip(p=0.5)])
     # Without the room, the body and the camera, which joined TiAug after this study.
     return tiaug.TiAug(occluders="families", p_ambience=0.0, p_camera=0.0, size=size,
                        **PIPELINES[name])
@@ -107,71 +105,70 @@ def test_sets(test):
     import tiaug
 
     return {"clean": (test.images, test.labels, np.zeros(test.images.shape, bool)),
-            "occluded": T.occluded_copy(test, tiaug.RandomOccluders())}
+            "occluded": occluded_copy(test, tiaug.RandomOccluders())}
 
 
 def _one_run(name, seed):
-    cfg, train_split, sets = V._WORKER["cfg"], V._WORKER["train"], V._WORKER["sets"]
-    model, history, seconds = V.train_regime(cfg, "tiaug", seed, cfg.iterations, train_split,
-                                             False, transform=pipeline(name, cfg.size))
+    cfg, train_split, sets = H.WORKER["cfg"], H.WORKER["train"], H.WORKER["sets"]
+    model, history, seconds = H.train_model(cfg, seed, cfg.iterations, train_split,
+                                            pipeline(name, cfg.size))
     run = {"pipeline": name, "seed": seed, "iterations": cfg.iterations,
            "train_seconds": seconds, "final_loss": history[-1] if history else None}
-    return T.score_visible(run, model, sets, cfg.device)
+    return H.score_visible(run, model, sets, cfg.device)
 
 
 def summarise(cfg, done, n_boot):
     """{pipeline: {test_set: {"miou": mean/std/values, "vs_flips": tests}}}."""
-    rng = np.random.default_rng(V.DATA_SEED)
+    rng = np.random.default_rng(H.DATA_SEED)
 
     def cms(name, test_set):
-        return np.stack([done[V.run_key(name, s)][1][test_set] for s in cfg.seeds])
+        return np.stack([done[H.run_key(name, s)][1][test_set] for s in cfg.seeds])
 
     out = {}
     for name in PIPELINES:
         out[name] = {}
         for test_set in TEST_SETS:
             c = cms(name, test_set)
-            entry = {"miou": V.describe(100 * V.mean_iou(c.sum(1)))}
+            entry = {"miou": H.describe(100 * H.mean_iou(c.sum(1)))}
             if name != "flips":
-                entry["vs_flips"] = T.compare(c, cms("flips", test_set), n_boot, rng)
+                entry["vs_flips"] = H.compare(c, cms("flips", test_set), n_boot, rng)
             out[name][test_set] = entry
     return out
 
 
 def format_rst(result):
-    rows = [[name, *(T.miou_cell(by_set[test_set], "vs_flips") for test_set in TEST_SETS)]
+    rows = [[name, *(H.miou_cell(by_set[test_set], "vs_flips") for test_set in TEST_SETS)]
             for name, by_set in result["defaults"].items()]
-    return T.table_rst("defaults.py", result["config"], T.PAIRED_NOTE.format("flips only"),
+    return H.table_rst("defaults.py", result["config"], H.PAIRED_NOTE.format("flips only"),
                        "The clean cost of the preset's parts", ["augmentation", *TEST_SETS], rows)
 
 
-def run_study(cfg, out_dir, fresh=False, progress=True):
+def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    train_split, _, test_split = V.synthetic_splits(cfg)
+    train_split, _, test_split = H.synthetic_splits(cfg)
     sets = test_sets(test_split)
     # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
-    jobs = {V.run_key(name, s): (name, s) for s in cfg.seeds for name in PIPELINES}
+    jobs = {H.run_key(name, s): (name, s) for s in cfg.seeds for name in PIPELINES}
     prints = {}
     for key, (name, _) in jobs.items():
-        prints[key] = V._fingerprint(cfg, "tiaug", train_split, sets)
-        prints[key]["augmentation"] = repr(pipeline(name, cfg.size))
-    done = T.run_all(cfg, out_dir / "defaults_runs", jobs, prints, _one_run, train_split, sets,
-                     fresh, progress)
-    result = {"config": T.study_config(cfg),
+        prints[key] = H.fingerprint(cfg, pipeline(name, cfg.size), train_split, sets)
+    done = H.run_all(cfg, out_dir / "defaults_runs", jobs, prints, _one_run, train_split, sets,
+                     fresh, progress, render=render)
+    result = {"config": H.study_config(cfg),
               "augmentation": {name: repr(pipeline(name, cfg.size)) for name in PIPELINES},
               "defaults": summarise(cfg, done, cfg.bootstrap),
               "elapsed_s": time.perf_counter() - started}
-    T.write_results(out_dir, {"defaults": result["defaults"], "defaults_study": {
+    H.write_results(out_dir, {"defaults": result["defaults"], "defaults_study": {
         k: v for k, v in result.items() if k != "defaults"}}, "defaults_table.rst",
         format_rst(result))
     return result
 
 
 def main(argv=None):
-    args, cfg = T.parse_args(argv, __doc__)
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress)
+    args, cfg = H.parse_args(argv, __doc__, SEEDS)
+    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
     print(format_rst(result))
     print(f"{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
     return result

@@ -10,7 +10,7 @@ The same network is trained under three regimes, for several seeds each:
     The same geometry and blur plus the paper's occluders (``tiaug.ThermalOcclusion``, labels
     kept under them) on half of the frames and NETD sensor noise: the TiAug preset when these
     runs were trained, ``TiAug(occluders="paper", label_policy="keep", p_blur=0.5,
-    p_occlusion=0.5)`` (``PIPELINES``).
+    p_occlusion=0.5)`` (:mod:`studies.pipelines`).
 ``tiaug_samcl``
     TiAug plus ``0.5 * SAMCLLoss`` (the package's default auxiliary mode unless ``--aux-mode``).
 
@@ -38,10 +38,10 @@ the finite test set enter the p-value and the confidence interval.
 
 Run::
 
-    python benchmarks/validation.py                  # CPU configuration (about 90 min, 2 cores)
-    python benchmarks/validation.py --config gpu     # 256x320, longer, on CUDA
-    python benchmarks/validation.py --tiny --out /tmp/val    # a smoke run (one seed, seconds)
-    python benchmarks/validation.py --data faces/    # your own frames (layout below)
+    python -m studies.validation                  # CPU configuration (about 90 min, 2 cores)
+    python -m studies.validation --config gpu     # 256x320, longer, on CUDA
+    python -m studies.validation --tiny --out /tmp/val    # a smoke run (one seed, seconds)
+    python -m studies.validation --data faces/    # your own frames (layout below)
 
 Your own data (``--data DIR``)::
 
@@ -60,179 +60,65 @@ study that is stopped and started again with the same configuration trains only 
 missing (``--fresh`` starts over). ``--jobs 2`` trains two runs at a time, one torch thread each,
 which on a 2-core machine is faster than one run on two threads.
 
-Outputs in ``--out`` (default ``benchmarks/results``): ``validation.json`` (configuration,
+Outputs in ``--out`` (default ``studies/results``): ``validation.json`` (configuration,
 versions, machine, per-seed numbers, summary, comparisons), ``validation_table.rst`` (the tables
 included by ``docs/validation.rst``), ``validation_confusion.npz`` (per-frame confusion matrices,
 to recompute any statistic) and ``validation_examples.png`` (test frames and predictions).
 """
 
 import argparse
-import csv
 import json
 import math
-import platform
-import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "examples"))
-sys.path.insert(0, str(HERE))
+from studies.harness import (
+    CONFIGS,
+    DATA_SEED,
+    NUM_CLASSES,
+    RESULTS,
+    WORKER,
+    WSD_DECAY,
+    _class_names,
+    _default_aux_mode,
+    _missing,
+    _p,
+    branch_step,
+    checkpoints,
+    describe,
+    fingerprint,
+    folder_splits,
+    frame_confusions,
+    iou,
+    json_safe,
+    list_table,
+    machine,
+    mean_iou,
+    paired_tests,
+    predict_all,
+    run_all,
+    run_key,
+    scores,
+    synthetic_splits,
+    train_with_half_schedule,
+    verdict,
+    versions,
+)
+from studies.pipelines import REGIMES, regime_pipeline, uses_samcl
 
-REGIMES = ("geometric", "tiaug", "tiaug_samcl")
-# The TiAug keyword arguments of the occluded regimes (tiaug, tiaug_samcl), as the stored runs
-# were trained; the geometric regime is the same chain without its occluders and noise.
-PIPELINES = {"tiaug": dict(occluders="paper", label_policy="keep", p_blur=0.5, p_occlusion=0.5,
-                           p_ambience=0.0, p_camera=0.0)}
 TEST_SETS = ("clean", "tiaug_occluders", "heldout_occluders")
 SCORINGS = ("amodal", "visible")
 METRICS = ("miou", "miou_no_bg")
 PAIRS = (("geometric", "tiaug"), ("tiaug", "tiaug_samcl"), ("geometric", "tiaug_samcl"))
-NUM_CLASSES = 6
-IGNORE = 255
-# Fraction of the steps in the final learning-rate decay of every run (the wsd schedule).
-WSD_DECAY = 0.2
-DATA_SEED = 2022  # the data and the occluded test sets are fixed; seeds vary the training only
-
-
-@dataclass
-class StudyConfig:
-    """One configuration of the study (saved in validation.json)."""
-
-    name: str
-    size: tuple
-    iterations: int
-    batch_size: int
-    width: int
-    seeds: tuple
-    train_subjects: int
-    val_subjects: int
-    test_subjects: int
-    frames_per_subject: int
-    test_frames_per_subject: int
-    bootstrap: int
-    lr: float = 2e-3
-    optimizer: str = "adamw"
-    depth: int = 3
-    device: str = "cpu"
-    amp: bool = False
-    workers: int = 0
-    model: str = "unet"
-    aux_mode: str | None = None
-    samcl_weight: float = 0.5
-    data: str | None = None
-    regimes: tuple = REGIMES
-    jobs: int = 1
-    # Class-balanced BCE (train.balanced_pos_weight of the training labels): without it the
-    # eyes or eyebrows of some seeds were still unlearned after 1200 steps.
-    balanced_bce: bool = True
-
-
-CONFIGS = {
-    # A smoke run for the tests: one seed, a few steps, 32x40 frames.
-    "tiny": StudyConfig("tiny", (32, 40), iterations=10, batch_size=4, width=4, seeds=(0,),
-                        train_subjects=3, val_subjects=1, test_subjects=2, frames_per_subject=2,
-                        test_frames_per_subject=2, bootstrap=200, depth=2),
-    # 3 regimes x 5 seeds x 1.1 N iterations (the N run and the decay of the branched N/2 one)
-    # on 2 CPU cores, two runs at a time on one torch thread each, about 95 minutes: the recipe of
-    # examples/train.py (AdamW, batch 4, class-balanced BCE) with the wsd schedule, a 3-level
-    # UNet of width 16.
-    "cpu": StudyConfig("cpu", (96, 120), iterations=2400, batch_size=4, width=16,
-                       seeds=(0, 1, 2, 3, 4), train_subjects=32, val_subjects=6, test_subjects=15,
-                       frames_per_subject=6, test_frames_per_subject=8, bootstrap=2000, jobs=2),
-    # The paper's frame size and batch, 8k iterations (the paper: 40k) and a wider network.
-    "gpu": StudyConfig("gpu", (256, 320), iterations=8000, batch_size=16, width=32,
-                       seeds=(0, 1, 2, 3, 4), train_subjects=60, val_subjects=10,
-                       test_subjects=20, frames_per_subject=16, test_frames_per_subject=16,
-                       bootstrap=5000, device="cuda", amp=True, workers=8, depth=4),
-}
-
-
-# ---------------------------------------------------------------- data
-@dataclass
-class Split:
-    images: np.ndarray
-    labels: np.ndarray
-    subjects: np.ndarray
-
-
-def synthetic_splits(cfg, condition=None, camera=None):
-    """Synthetic faces (tiaug.datasets) for train / validation / test, subjects disjoint.
-
-    `condition` renders the test frames in another room or state, `camera` ({"camera": name,
-    "coverage": c}) as another camera records them (``tiaug.datasets``): the same frames as
-    without them, frame by frame; training and validation frames stay in the lab.
-    """
-    from tiaug.datasets import synthetic_faces
-
-    rng = np.random.default_rng(DATA_SEED)
-    start, out = 0, []
-    for n_subj, per, test in ((cfg.train_subjects, cfg.frames_per_subject, False),
-                              (cfg.val_subjects, cfg.test_frames_per_subject, False),
-                              (cfg.test_subjects, cfg.test_frames_per_subject, True)):
-        extra = dict(condition=condition, **(camera or {})) if test else {}
-        data = synthetic_faces(n_subj * per, cfg.size, subjects=range(start, start + n_subj),
-                               rng=rng, **extra)
-        out.append(Split(data.images, data.labels, data.subjects))
-        start += n_subj
-    return tuple(out)
-
-
-def read_subjects(root, names):
-    """Subject of each frame: from ``root/subjects.csv`` (name,subject) or the name's prefix."""
-    table = root / "subjects.csv"
-    if table.exists():
-        with open(table, newline="") as f:
-            rows = {r["name"]: r["subject"] for r in csv.DictReader(f)}
-        missing = [n for n in names if n not in rows]
-        if missing:
-            raise ValueError(f"{table} has no subject for: {', '.join(missing[:5])}")
-        return [rows[n] for n in names]
-    bad = [n for n in names if "_" not in n]
-    if bad:
-        raise ValueError(
-            f"cannot tell subjects apart: name frames <subject>_<frame>.npy or add {table} "
-            f"(header name,subject); offending names: {', '.join(bad[:5])}"
-        )
-    return [n.split("_", 1)[0] for n in names]
-
-
-def folder_splits(root, cfg):
-    """Frames of a user folder, resized to ``cfg.size`` and split by subject 70/15/15 %."""
-    from skimage.transform import resize
-
-    from tiaug.datasets import subject_split
-
-    root = Path(root)
-    names = sorted(p.stem for p in (root / "frames").glob("*.npy"))
-    if not names:
-        raise ValueError(f"no frames found: {root / 'frames'}/*.npy")
-    _, subject_ids = np.unique(read_subjects(root, names), return_inverse=True)
-    images = np.empty((len(names), *cfg.size), np.float32)
-    labels = np.empty((len(names), *cfg.size), np.uint8)
-    for i, n in enumerate(names):
-        image = np.load(root / "frames" / f"{n}.npy").astype(np.float32)
-        label = np.load(root / "labels" / f"{n}.npy")
-        if image.shape != tuple(cfg.size):
-            image = resize(image, cfg.size, order=1, preserve_range=True,
-                           anti_aliasing=True).astype(np.float32)
-            label = resize(label, cfg.size, order=0, preserve_range=True,
-                           anti_aliasing=False)
-        labels[i] = label
-        images[i] = image
-    subject_ids = subject_ids.astype(np.int64)
-    parts = subject_split(subject_ids, (0.7, 0.15, 0.15), rng=DATA_SEED)
-    return tuple(Split(images[p], labels[p], subject_ids[p]) for p in parts)
 
 
 def occluded_test_sets(test):
     """The three test sets: images, labels and occluded-pixel maps (fixed seeds)."""
     import tiaug
-
-    from ood_occluders import HeldOutOcclusion, occlusion_test_set
+    from studies.ood_occluders import HeldOutOcclusion, occlusion_test_set
 
     sets = {"clean": (test.images, test.labels, np.zeros(test.images.shape, bool))}
     for name, transform in (("tiaug_occluders", tiaug.ThermalOcclusion()),
@@ -240,158 +126,6 @@ def occluded_test_sets(test):
         images, occluded = occlusion_test_set(test.images, transform, DATA_SEED)
         sets[name] = (images, test.labels, occluded)
     return sets
-
-
-# ---------------------------------------------------------------- training and scoring
-def train_config(cfg, regime, seed, iterations):
-    from train import TrainConfig
-
-    return TrainConfig(
-        iterations=iterations, batch_size=cfg.batch_size, lr=cfg.lr, optimizer=cfg.optimizer,
-        schedule="wsd", decay=WSD_DECAY,
-        weight_decay=1e-4 if cfg.optimizer == "adamw" else 5e-4, warmup=0.05,
-        samcl_weight=cfg.samcl_weight if regime == "tiaug_samcl" else 0.0,
-        aux_mode=cfg.aux_mode, device=cfg.device, amp=cfg.amp, num_workers=cfg.workers,
-        seed=seed, num_classes=NUM_CLASSES, ignore_index=IGNORE,
-    )
-
-
-def train_regime(cfg, regime, seed, iterations, train_split, progress, on_step=None,
-                 checkpoint=None, checkpoint_every=0, resume=False, transform=None,
-                 normalize=None):
-    """Train one model; returns (model, history, seconds). Same seed = same initial weights.
-
-    `checkpoint`, `checkpoint_every` and `resume` are TrainConfig's (a run that resumes trains
-    only the steps after its checkpoint); `transform` replaces the regime's augmentation and
-    `normalize` the frames' normalisation (``ThermalFrames``'s)."""
-    import torch
-
-    from data import ThermalFrames
-    from models import build_model
-    from train import balanced_pos_weight, train
-
-    if transform is None:
-        transform = _pipeline(regime, cfg.size)
-    dataset = ThermalFrames(train_split.images, train_split.labels, transform=transform,
-                            normalize=normalize, seed=seed)
-    torch.manual_seed(seed)
-    model = build_model(cfg.model, num_classes=NUM_CLASSES, width=cfg.width, depth=cfg.depth)
-    start = time.perf_counter()
-    # A str: the checkpoint stores its config, and torch.load reads plain types only.
-    pos_weight = (balanced_pos_weight(train_split.labels, NUM_CLASSES, IGNORE)
-                  if cfg.balanced_bce else None)
-    config = replace(train_config(cfg, regime, seed, iterations), pos_weight=pos_weight,
-                     checkpoint=None if checkpoint is None else str(checkpoint),
-                     checkpoint_every=checkpoint_every, resume=resume)
-    history = train(config, dataset, model, progress=progress, on_step=on_step)
-    return model, history, time.perf_counter() - start
-
-
-def predict_all(model, images, device, batch_size=16, normalize=None):
-    """Class maps (n, H, W) of the model for temperature frames (n, H, W), normalised as in
-    training (`normalize`: ``ThermalFrames``'s)."""
-    import torch
-
-    from data import ThermalFrames
-    from train import predict
-
-    dataset = ThermalFrames(images, np.zeros(images.shape, np.uint8), normalize=normalize)
-    preds = []
-    for x, _ in torch.utils.data.DataLoader(dataset, batch_size=batch_size):
-        preds.append(predict(model, x, device).numpy())
-    return np.concatenate(preds)
-
-
-def frame_confusions(pred, labels, ignore=None):
-    """Per-frame confusion matrices (n, C, C) int64; `ignore` (n, H, W) bool drops pixels."""
-    import torch
-
-    from metrics import confusion_matrix
-
-    target = labels.astype(np.int64)
-    if ignore is not None:
-        target = np.where(ignore, IGNORE, target)
-    return np.stack([
-        confusion_matrix(torch.from_numpy(p), torch.from_numpy(t), NUM_CLASSES, IGNORE).numpy()
-        for p, t in zip(pred, target, strict=True)
-    ])
-
-
-def iou(cm):
-    """Per-class IoU of confusion matrices (..., C, C); nan for a class absent from both sides.
-
-    The same rule as ``metrics.iou_from_confusion``, vectorised for the bootstrap.
-    """
-    cm = np.asarray(cm, np.float64)
-    tp = np.diagonal(cm, axis1=-2, axis2=-1)
-    union = cm.sum(-1) + cm.sum(-2) - tp
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(union > 0, tp / union, np.nan)
-
-
-def mean_iou(cm, background=True):
-    """mIoU of confusion matrices (..., C, C), with or without class 0."""
-    values = iou(cm)
-    if not background:
-        values = values[..., 1:]
-    with np.errstate(invalid="ignore"):
-        return np.nanmean(values, axis=-1)
-
-
-def scores(cm):
-    """Metrics of one aggregated confusion matrix, as plain floats."""
-    return {"miou": float(mean_iou(cm)), "miou_no_bg": float(mean_iou(cm, background=False)),
-            "per_class_iou": [float(v) for v in iou(cm)]}
-
-
-# ---------------------------------------------------------------- statistics
-def describe(values):
-    values = np.asarray(values, np.float64)
-    std = float(values.std(ddof=1)) if values.size > 1 else math.nan
-    return {"mean": float(values.mean()), "std": std, "values": values.tolist()}
-
-
-def paired_tests(cms_a, cms_b, background, n_boot, rng):
-    """Compare regimes a and b (per-frame confusions (S, F, C, C) each, paired by seed and frame).
-
-    Returns the per-seed differences b - a with their mean, a paired t-test over seeds (with the
-    t-based 95 % CI), and a two-level paired bootstrap (seeds and frames resampled together, the
-    same draw for both regimes): its 95 % percentile CI and two-sided p-value.
-    """
-    from scipy import stats
-
-    per_seed = (mean_iou(cms_b.sum(1), background) - mean_iou(cms_a.sum(1), background))
-    n_seeds, n_frames = cms_a.shape[:2]
-    out = {"diff_per_seed": per_seed.tolist(), "mean_diff": float(per_seed.mean())}
-    if n_seeds > 1:
-        t = stats.ttest_rel(mean_iou(cms_b.sum(1), background), mean_iou(cms_a.sum(1), background))
-        half = stats.t.ppf(0.975, n_seeds - 1) * per_seed.std(ddof=1) / math.sqrt(n_seeds)
-        sd = per_seed.std(ddof=1)
-        out["t_test"] = {"t": float(t.statistic) if sd > 0 else math.nan,
-                         "p": float(t.pvalue) if sd > 0 else math.nan,
-                         "ci95": [float(per_seed.mean() - half), float(per_seed.mean() + half)]}
-    else:
-        out["t_test"] = {"t": math.nan, "p": math.nan, "ci95": [math.nan, math.nan]}
-    diffs = np.empty(n_boot)
-    for k in range(n_boot):
-        seeds = rng.integers(n_seeds, size=n_seeds)
-        weights = np.bincount(rng.integers(n_frames, size=n_frames), minlength=n_frames)
-        a = np.einsum("f,sfij->sij", weights, cms_a[seeds])
-        b = np.einsum("f,sfij->sij", weights, cms_b[seeds])
-        diffs[k] = np.nanmean(mean_iou(b, background) - mean_iou(a, background))
-    p = 2.0 * min((diffs <= 0).mean(), (diffs >= 0).mean())
-    out["bootstrap"] = {"p": float(min(1.0, p)),
-                        "ci95": [float(np.quantile(diffs, 0.025)),
-                                 float(np.quantile(diffs, 0.975))]}
-    return out
-
-
-def verdict(comparison, alpha=0.05):
-    """'better' / 'worse' when both tests agree at `alpha`, else 'no significant difference'."""
-    p_t, p_b = comparison["t_test"]["p"], comparison["bootstrap"]["p"]
-    if _missing(p_t) or not (p_t < alpha and p_b < alpha):  # one seed decides nothing
-        return "no significant difference"
-    return "better" if comparison["mean_diff"] > 0 else "worse"
 
 
 def summarise(confusions, n_boot):
@@ -429,21 +163,12 @@ def summarise(confusions, n_boot):
     return summary, comparisons
 
 
-# ---------------------------------------------------------------- reporting
-def _missing(x):
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def _pct(x):
     return "n/a" if _missing(x) else f"{100 * x:.2f}"
 
 
 def _mean_std(d):
     return _pct(d["mean"]) if _missing(d["std"]) else f"{_pct(d['mean'])} ± {_pct(d['std'])}"
-
-
-def _p(x):
-    return "n/a" if _missing(x) else (f"{x:.3f}" if x >= 0.001 else "<0.001")
 
 
 def tables(result):
@@ -530,7 +255,7 @@ def format_rst(result):
     """The tables as reStructuredText (list-tables), included by docs/validation.rst."""
     cfg, machine = result["config"], result["machine"]
     lines = [
-        ".. This file is generated by benchmarks/validation.py; do not edit.",
+        ".. This file is generated by studies/validation.py; do not edit.",
         "",
         f"Configuration ``{cfg['name']}``: {cfg['model']} (width {cfg['width']}, depth "
         f"{cfg['depth']}), frames {cfg['size'][0]}x{cfg['size'][1]}, {cfg['iterations']} "
@@ -558,43 +283,6 @@ def format_rst(result):
     for title, header, rows in tables(result):
         lines += ["", *list_table(title, header, rows)]
     return "\n".join(lines) + "\n"
-
-
-def list_table(title, header, rows):
-    """Lines of an RST list-table."""
-    lines = [f".. list-table:: {title}", "   :header-rows: 1", ""]
-    for row in [header, *rows]:
-        lines.append(f"   * - {row[0]}")
-        lines += [f"     - {x}" for x in row[1:]]
-    return lines
-
-
-def versions():
-    import importlib.metadata as md
-
-    out = {"python": platform.python_version()}
-    for dist in ("torch", "numpy", "scipy", "scikit-image", "numba", "tiaug", "samcl-loss"):
-        try:
-            out[dist] = md.version(dist)
-        except md.PackageNotFoundError:
-            out[dist] = None
-    return out
-
-
-def machine(device):
-    import os
-
-    import torch
-
-    info = {"platform": platform.platform(), "processor": platform.processor() or None,
-            "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads()}
-    if device.startswith("cuda") and torch.cuda.is_available():
-        info["device"] = torch.cuda.get_device_name(torch.device(device))
-    else:
-        threads = torch.get_num_threads()
-        info["device"] = (f"CPU ({os.cpu_count()} cores, {threads} torch "
-                          f"thread{'' if threads == 1 else 's'})")
-    return info
 
 
 def save_examples(path, sets, preds, n=3):
@@ -632,88 +320,13 @@ def save_examples(path, sets, preds, n=3):
     plt.close(fig)
 
 
-# ---------------------------------------------------------------- the study
-def checkpoints(cfg):
-    """The two schedules of the convergence check: N/2 and N iterations."""
-    return (max(1, cfg.iterations // 2), cfg.iterations)
-
-
-def branch_step(half):
-    """Where a `half`-iteration wsd schedule starts its decay: up to there it is the N run."""
-    return half - int(WSD_DECAY * half)
-
-
-def train_with_half_schedule(cfg, regime, seed, train_split, progress=False, transform=None):
-    """Train the N-iteration run and the N/2 schedule branched off it (`transform` replaces the
-    regime's augmentation, as in :func:`train_regime`).
-
-    Returns ``(model, history, seconds), (half_model, half_seconds)``; the half model is the one
-    a separate N/2-iteration run would give (only the warm-up is the N run's).
-    """
-    import shutil
-    import tempfile
-
-    half, full = checkpoints(cfg)
-    branch = branch_step(half)
-    with tempfile.TemporaryDirectory() as tmp:
-        ckpt, kept = Path(tmp) / "run.pt", Path(tmp) / f"step{branch}.pt"
-
-        def keep_branch(done, model):
-            if done == branch:
-                shutil.copyfile(ckpt, kept)
-
-        trained = train_regime(cfg, regime, seed, full, train_split, progress, keep_branch,
-                               ckpt, branch, transform=transform)
-        # The same run from its step `branch` on, through the N/2 schedule's decay.
-        half_model, _, half_seconds = train_regime(cfg, regime, seed, half, train_split, False,
-                                                   checkpoint=kept, resume=True,
-                                                   transform=transform)
-    return trained, (half_model, half_seconds)
-
-
-def run_key(regime, seed):
-    return f"{regime}_seed{seed}"
-
-
-def _fingerprint(cfg, regime, train_split, sets):
-    """What a stored run depends on: the configuration (less the lists of seeds and regimes),
-    the regime's augmentation, the training frames and the sets it is scored on
-    ({name: (images, labels, occluded)})."""
-    import hashlib
-
-    d = asdict(cfg)
-    for k in ("seeds", "regimes", "jobs", "name", "bootstrap"):
-        d.pop(k)
-    d["augmentation"] = repr(_pipeline(regime, cfg.size))
-    d["train_frames"] = hashlib.sha256(train_split.images.tobytes()
-                                       + train_split.labels.tobytes()).hexdigest()
-    scored = hashlib.sha256()
-    for name in sorted(sets):
-        scored.update(name.encode())
-        for array in sets[name]:
-            scored.update(np.ascontiguousarray(array).tobytes())
-    d["test_sets"] = scored.hexdigest()
-    return json.loads(json.dumps(d))
-
-
-_WORKER = {}
-
-
-def _init_worker(cfg, train_split, sets_eval, threads):
-    if threads:
-        import torch
-
-        torch.set_num_threads(threads)
-    _WORKER.update(cfg=cfg, train=train_split, sets=sets_eval)
-
-
-def _one_run(regime, seed, progress=False):
+def _one_run(regime, seed):
     """Train and score one (regime, seed); returns (run, confusions, predictions)."""
-    cfg, train_split, sets_eval = _WORKER["cfg"], _WORKER["train"], _WORKER["sets"]
+    cfg, train_split, sets_eval = WORKER["cfg"], WORKER["train"], WORKER["sets"]
     half, full = checkpoints(cfg)
     images, labels, _ = sets_eval["clean"]
     (model, history, seconds), (half_model, half_seconds) = train_with_half_schedule(
-        cfg, regime, seed, train_split, progress)
+        cfg, seed, train_split, regime_pipeline(regime, cfg.size), samcl=uses_samcl(regime))
     half_miou = scores(frame_confusions(predict_all(half_model, images, cfg.device),
                                         labels).sum(0))["miou"]
     run = {"regime": regime, "seed": seed, "iterations": full, "train_seconds": seconds,
@@ -736,73 +349,15 @@ def _scorings(name):
     return SCORINGS if name in TEST_SETS[1:] else ("amodal",)
 
 
-def _load_run(runs_dir, key, fingerprint):
-    meta = runs_dir / f"{key}.json"
-    if not meta.exists():
-        return None
-    stored = json.loads(meta.read_text())
-    if stored.get("fingerprint") != fingerprint:
-        return None
-    with np.load(runs_dir / f"{key}.npz") as z:
-        confusions = {k[len("cm:"):]: z[k] for k in z.files if k.startswith("cm:")}
-        predictions = {k[len("pred:"):]: z[k] for k in z.files if k.startswith("pred:")}
-    return stored["run"], confusions, predictions
-
-
-def _save_run(runs_dir, key, fingerprint, run, confusions, predictions):
-    np.savez_compressed(runs_dir / f"{key}.npz",
-                        **{f"cm:{k}": v for k, v in confusions.items()},
-                        **{f"pred:{k}": v for k, v in predictions.items()})
-    tmp = runs_dir / f"{key}.json.tmp"
-    tmp.write_text(json.dumps(_json_safe({"fingerprint": fingerprint, "run": run}), indent=1))
-    tmp.replace(runs_dir / f"{key}.json")  # written last: a run counts once it is complete
-
-
 def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, threads=None):
-    """Every (regime, seed, schedule) run, loaded from ``OUT/runs`` or trained (in `cfg.jobs`
-    processes), each saved as soon as it finishes. Returns {key: (run, confusions, preds)}."""
-    from tqdm.auto import tqdm
-
-    runs_dir = Path(out_dir) / "runs"
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    fingerprints = {r: _fingerprint(cfg, r, train_split, sets_eval) for r in cfg.regimes}
-    wanted = [(r, s) for r in cfg.regimes for s in cfg.seeds]
-    done, todo = {}, []
-    for job in wanted:
-        stored = None if fresh else _load_run(runs_dir, run_key(*job), fingerprints[job[0]])
-        if stored is None:
-            todo.append(job)
-        else:
-            done[run_key(*job)] = stored
-    bar = tqdm(total=len(wanted), initial=len(done), desc="runs", disable=not progress,
-               dynamic_ncols=True)
-
-    def finish(job, result):
-        _save_run(runs_dir, run_key(*job), fingerprints[job[0]], *result)
-        done[run_key(*job)] = result
-        run = result[0]
-        bar.update()
-        clean = 100 * run["results"]["clean"]["amodal"]["miou"]
-        half = 100 * run["half_schedule"]["clean_miou"]
-        bar.write(f"{run_key(*job)}: clean mIoU {clean:.2f} ({half:.2f} with the N/2 schedule) "
-                  f"in {run['train_seconds'] / 60:.1f} min")
-
-    if cfg.jobs > 1 and len(todo) > 1:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(cfg.jobs, mp_context=mp.get_context("spawn"),
-                                 initializer=_init_worker,
-                                 initargs=(cfg, train_split, sets_eval, threads or 1)) as pool:
-            futures = {pool.submit(_one_run, *job): job for job in todo}
-            for future in as_completed(futures):
-                finish(futures[future], future.result())
-    else:
-        _init_worker(cfg, train_split, sets_eval, threads)
-        for job in todo:
-            finish(job, _one_run(*job, progress=progress and len(todo) == 1))
-    bar.close()
-    return done
+    """Every (regime, seed) run, loaded from ``OUT/runs`` or trained and saved (the harness's
+    run store). Returns {key: (run, confusions, predictions)}."""
+    jobs = {run_key(r, s): (r, s) for r in cfg.regimes for s in cfg.seeds}
+    prints = {r: fingerprint(cfg, regime_pipeline(r, cfg.size), train_split, sets_eval)
+              for r in cfg.regimes}
+    return run_all(cfg, Path(out_dir) / "runs", jobs,
+                   {key: prints[r] for key, (r, _) in jobs.items()}, _one_run, train_split,
+                   sets_eval, fresh, progress, threads)
 
 
 def convergence(cfg, done):
@@ -850,13 +405,13 @@ def run_study(cfg, out_dir, progress=True, fresh=False, threads=None):
     train_seconds = sum(run["train_seconds"] for run in runs)
     n_iter = sum(run["iterations"] for run in runs)
     result = {
-        "study": "TiAug / SAM-CL occlusion robustness (benchmarks/validation.py)",
+        "study": "TiAug / SAM-CL occlusion robustness (studies/validation.py)",
         "date": date,
         "config": {**asdict(cfg), "size": list(cfg.size), "seeds": list(cfg.seeds),
                    "regimes": list(cfg.regimes)},
         "aux_mode": cfg.aux_mode or _default_aux_mode(),
-        "augmentation": {"tiaug": repr(_pipeline("tiaug", cfg.size)),
-                         "geometric": repr(_pipeline("geometric", cfg.size))},
+        "augmentation": {"tiaug": repr(regime_pipeline("tiaug", cfg.size)),
+                         "geometric": repr(regime_pipeline("geometric", cfg.size))},
         "data": {"source": source, "data_seed": DATA_SEED,
                  "train_frames": len(train_split.images),
                  "train_subjects": int(np.unique(train_split.subjects).size),
@@ -886,50 +441,13 @@ def run_study(cfg, out_dir, progress=True, fresh=False, threads=None):
         "summary": summary,
         "comparisons": comparisons,
     }
-    (out_dir / "validation.json").write_text(json.dumps(_json_safe(result), indent=1) + "\n")
+    (out_dir / "validation.json").write_text(json.dumps(json_safe(result), indent=1) + "\n")
     (out_dir / "validation_table.rst").write_text(format_rst(result))
     np.savez_compressed(out_dir / "validation_confusion.npz", **{
         f"{name}/{scoring}/{regime}": cms for name, d in confusions.items()
         for scoring, r in d.items() for regime, cms in r.items()})
     save_examples(out_dir / "validation_examples.png", sets, examples)
     return result
-
-
-def _pipeline(regime, size):
-    """The regime's augmentation, pinned (``PIPELINES``): a new default of TiAug adds a regime,
-    it never changes what the stored runs measured."""
-    import tiaug
-
-    size = tuple(size)
-    occluded = tiaug.TiAug(size=size, **PIPELINES["tiaug"])
-    if regime == "geometric":  # the same chain without the occluders and the noise
-        return tiaug.Compose(occluded.transforms[:-2])
-    return occluded
-
-
-def _json_safe(obj):
-    """Strict JSON: nan (a class absent from a test set, a t-test of one seed) becomes null."""
-    if isinstance(obj, dict):
-        return {k: _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_json_safe(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def _class_names():
-    from metrics import CLASS_NAMES
-
-    return CLASS_NAMES
-
-
-def _default_aux_mode():
-    import inspect
-
-    from samcl_loss import SAMCLLoss
-
-    return inspect.signature(SAMCLLoss).parameters["aux"].default
 
 
 def parse_args(argv=None):
@@ -954,7 +472,7 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, help="DataLoader worker processes")
     parser.add_argument("--data", type=Path,
                         help="your own frames: DIR/frames/*.npy, DIR/labels/*.npy (see the docs)")
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--threads", type=int,
                         help="torch CPU threads (default: torch's; 1 is faster on a busy machine)")
     parser.add_argument("--no-progress", action="store_true")
@@ -964,7 +482,7 @@ def parse_args(argv=None):
 
 
 def config_from_args(args):
-    cfg = CONFIGS["tiny" if args.tiny else args.config]
+    cfg = replace(CONFIGS["tiny" if args.tiny else args.config], regimes=REGIMES)
     overrides = {"model": args.model, "aux_mode": args.aux_mode, "iterations": args.iterations,
                  "lr": args.lr, "jobs": args.jobs,
                  "batch_size": args.batch_size, "width": args.width, "device": args.device,

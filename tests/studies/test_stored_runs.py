@@ -2,28 +2,20 @@
 a changed default must add a model, never silently change what a published number measured."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from studies import cameras, conditions, defaults, normalization, transfer
+from studies.pipelines import regime_pipeline
+
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "benchmarks" / "results"
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-import cameras  # noqa: E402
-import conditions  # noqa: E402
-import defaults  # noqa: E402
-
-import normalization  # noqa: E402
-import transfer  # noqa: E402
-import validation  # noqa: E402
+RESULTS = ROOT / "studies" / "results"
 
 # Run store: the study's pipeline(model, size) (the validation study's store is "runs"); a
 # normalization run's model is "<pipeline>_<normalization>".
 STUDIES = {
-    "runs": validation._pipeline,
+    "runs": regime_pipeline,
     "transfer_runs": transfer.pipeline,
     "defaults_runs": defaults.pipeline,
     "normalization_runs": lambda model, size: normalization._pipeline(
