@@ -108,10 +108,8 @@ def _one_run(model, seed):
 
 def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True, render=False):
     """Every (model, seed) run, loaded from ``OUT/cameras_runs`` or trained and saved."""
-    jobs = {H.run_key(m, s): (m, s) for s in cfg.seeds for m in models()}
-    prints = {m: H.fingerprint(cfg, pipeline(m, cfg.size), train_split, sets) for m in models()}
-    return H.run_all(cfg, Path(out_dir) / "cameras_runs", jobs,
-                     {key: prints[m] for key, (m, _) in jobs.items()}, _one_run, train_split,
+    jobs, prints = H.model_jobs(cfg, models(), train_split, sets, pipeline)
+    return H.run_all(cfg, Path(out_dir) / "cameras_runs", jobs, prints, _one_run, train_split,
                      sets, fresh, progress, render=render)
 
 

@@ -149,11 +149,7 @@ def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
     started = time.perf_counter()
     train_split, _, test_split = H.synthetic_splits(cfg)
     sets = test_sets(test_split)
-    # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
-    jobs = {H.run_key(name, s): (name, s) for s in cfg.seeds for name in PIPELINES}
-    prints = {}
-    for key, (name, _) in jobs.items():
-        prints[key] = H.fingerprint(cfg, pipeline(name, cfg.size), train_split, sets)
+    jobs, prints = H.model_jobs(cfg, PIPELINES, train_split, sets, pipeline)
     done = H.run_all(cfg, out_dir / "defaults_runs", jobs, prints, _one_run, train_split, sets,
                      fresh, progress, render=render)
     result = {"config": H.study_config(cfg),

@@ -488,6 +488,15 @@ def _default_aux_mode():
 HALF = "half:"
 
 
+def model_jobs(cfg, models, train_split, sets, pipeline):
+    """The (model, seed) runs of a study, seed by seed, and their fingerprints: ``({key: (model,
+    seed)}, {key: fingerprint})``, ``pipeline(model, size)`` building each model's augmentation.
+    Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes."""
+    jobs = {run_key(m, s): (m, s) for s in cfg.seeds for m in models}
+    prints = {m: fingerprint(cfg, pipeline(m, cfg.size), train_split, sets) for m in models}
+    return jobs, {key: prints[m] for key, (m, _) in jobs.items()}
+
+
 def _clean_miou(run):
     clean = run["results"]["clean"]
     return clean.get("amodal", clean)["miou"]

@@ -131,20 +131,26 @@ def _key(pipeline, norm, seed):
     return f"{pipeline}_{norm}_seed{seed}"
 
 
-def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    train_split, _, test_split = H.synthetic_splits(cfg)
-    # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
+def model_jobs(cfg, train_split, sets):
+    """``({key: (pipeline, normalization, seed)}, {key: fingerprint})``, seed by seed: a study
+    stopped part-way leaves whole seeds, which a rerun completes."""
     jobs = {_key(p, n, s): (p, n, s) for s in cfg.seeds for p in PIPELINES
             for n in NORMALIZATIONS}
-    sets = test_sets(test_split)
     prints = {}
     for key, (p, n, _) in jobs.items():
         d = H.fingerprint(cfg, _pipeline(p, cfg.size), train_split, sets)
         d.update(normalization=n, scene_margins=list(SCENE_MARGINS))
         prints[key] = d
+    return jobs, prints
+
+
+def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    train_split, _, test_split = H.synthetic_splits(cfg)
+    sets = test_sets(test_split)
+    jobs, prints = model_jobs(cfg, train_split, sets)
     done = H.run_all(cfg, out_dir / "normalization_runs", jobs, prints, _one_run, train_split,
                      sets, fresh, progress, render=render)
     result = {"config": H.study_config(cfg),

@@ -98,11 +98,8 @@ def _one_run(group, seed):
 
 def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True, render=False):
     """Every (group, seed) run, loaded from ``OUT/transfer_runs`` or trained and saved."""
-    # Seed by seed: a study stopped part-way leaves whole seeds, which a rerun completes.
-    jobs = {H.run_key(g, s): (g, s) for s in cfg.seeds for g in models()}
-    prints = {g: H.fingerprint(cfg, pipeline(g, cfg.size), train_split, sets) for g in models()}
-    return H.run_all(cfg, Path(out_dir) / "transfer_runs", jobs,
-                   {key: prints[group] for key, (group, _) in jobs.items()}, _one_run,
+    jobs, prints = H.model_jobs(cfg, models(), train_split, sets, pipeline)
+    return H.run_all(cfg, Path(out_dir) / "transfer_runs", jobs, prints, _one_run,
                    train_split, sets, fresh, progress, render=render)
 
 

@@ -89,7 +89,6 @@ from studies.harness import (
     branch_step,
     checkpoints,
     describe,
-    fingerprint,
     folder_splits,
     frame_confusions,
     iou,
@@ -97,6 +96,7 @@ from studies.harness import (
     list_table,
     machine,
     mean_iou,
+    model_jobs,
     paired_tests,
     predict_all,
     run_all,
@@ -352,11 +352,8 @@ def _scorings(name):
 def train_all(cfg, out_dir, train_split, sets_eval, progress=True, fresh=False, threads=None):
     """Every (regime, seed) run, loaded from ``OUT/runs`` or trained and saved (the harness's
     run store). Returns {key: (run, confusions, predictions)}."""
-    jobs = {run_key(r, s): (r, s) for r in cfg.regimes for s in cfg.seeds}
-    prints = {r: fingerprint(cfg, regime_pipeline(r, cfg.size), train_split, sets_eval)
-              for r in cfg.regimes}
-    return run_all(cfg, Path(out_dir) / "runs", jobs,
-                   {key: prints[r] for key, (r, _) in jobs.items()}, _one_run, train_split,
+    jobs, prints = model_jobs(cfg, cfg.regimes, train_split, sets_eval, regime_pipeline)
+    return run_all(cfg, Path(out_dir) / "runs", jobs, prints, _one_run, train_split,
                    sets_eval, fresh, progress, threads)
 
 

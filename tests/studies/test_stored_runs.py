@@ -2,12 +2,16 @@
 a changed default must add a model, never silently change what a published number measured."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from studies import cameras, conditions, defaults, normalization, transfer
 from studies.pipelines import regime_pipeline
+from studies.stored import FINGERPRINTS, STUDY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "studies" / "results"
@@ -38,3 +42,13 @@ def test_each_stored_run_names_the_pipeline_its_study_builds(store):
         model = path.stem.rsplit("_seed", 1)[0]
         built = STUDIES[store](model, tuple(fingerprint["size"]))
         assert fingerprint["augmentation"] == repr(built), path.name
+
+
+@pytest.mark.parametrize("store", sorted(FINGERPRINTS))
+def test_each_stored_run_is_what_its_study_would_train_and_score_today(store):
+    # In a process of its own: the frames are hashed with numpy's AVX2 kernels, as the studies
+    # compute them, a setting numpy reads only when it is imported.
+    env = {**os.environ, **STUDY_ENV}
+    result = subprocess.run([sys.executable, "-m", "studies.stored", store], env=env, cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
