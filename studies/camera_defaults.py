@@ -28,8 +28,6 @@ Run::
     python -m studies.camera_defaults --tiny --out /tmp/camera_defaults     # a smoke run
 """
 
-import time
-from pathlib import Path
 
 import numpy as np
 
@@ -86,11 +84,9 @@ def _one_run(model, seed):
     return H.train_and_score(model, seed, pipeline(model, H.WORKER["cfg"].size))
 
 
-def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True, render=False):
-    """Every (model, seed) run, loaded from ``OUT/camera_defaults_runs`` or trained and saved."""
-    jobs, prints = H.model_jobs(cfg, models(), train_split, sets, pipeline)
-    return H.run_all(cfg, Path(out_dir) / "camera_defaults_runs", jobs, prints, _one_run,
-                     train_split, sets, fresh, progress, render=render)
+def jobs(cfg, train_split, sets):
+    """Every (model, seed) run and its fingerprint."""
+    return H.model_jobs(cfg, models(), train_split, sets, pipeline)
 
 
 def summarise(cfg, done, n_boot):
@@ -151,31 +147,19 @@ def format_rst(result):
     return "\n".join([table, *H.convergence_table(result["convergence"]), ""])
 
 
+def results(cfg, done):
+    return {"augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
+            "camera_defaults": summarise(cfg, done, cfg.bootstrap),
+            "convergence": H.convergence(cfg, done, models())}
+
+
 def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    train_split, _, test_split = H.synthetic_splits(cfg)
-    done = train_all(cfg, out_dir, train_split, test_sets(cfg, test_split), fresh, progress,
-                     render)
-    result = {"config": H.study_config(cfg),
-              "augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
-              "camera_defaults": summarise(cfg, done, cfg.bootstrap),
-              "convergence": H.convergence(cfg, done, models()),
-              "elapsed_s": time.perf_counter() - started}
-    H.write_results(out_dir, {"camera_defaults": result["camera_defaults"],
-                              "camera_defaults_study": {k: v for k, v in result.items()
-                                                        if k != "camera_defaults"}},
-                    "camera_defaults_table.rst", format_rst(result))
-    return result
+    return H.run_study("camera_defaults", cfg, out_dir, test_sets, jobs, _one_run, results,
+                       format_rst, fresh, progress, render)
 
 
 def main(argv=None):
-    args, cfg = H.parse_args(argv, __doc__, SEEDS, ITERATIONS)
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
-    print(format_rst(result))
-    print(f"{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
-    return result
+    return H.main(argv, __doc__, SEEDS, ITERATIONS, run_study, format_rst)
 
 
 if __name__ == "__main__":

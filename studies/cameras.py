@@ -35,8 +35,6 @@ Run::
     python -m studies.cameras --tiny --out /tmp/cameras     # a smoke run (seconds)
 """
 
-import time
-from pathlib import Path
 
 import numpy as np
 
@@ -106,11 +104,9 @@ def _one_run(model, seed):
     return H.train_and_score(model, seed, pipeline(model, H.WORKER["cfg"].size))
 
 
-def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True, render=False):
-    """Every (model, seed) run, loaded from ``OUT/cameras_runs`` or trained and saved."""
-    jobs, prints = H.model_jobs(cfg, models(), train_split, sets, pipeline)
-    return H.run_all(cfg, Path(out_dir) / "cameras_runs", jobs, prints, _one_run, train_split,
-                     sets, fresh, progress, render=render)
+def jobs(cfg, train_split, sets):
+    """Every (model, seed) run and its fingerprint."""
+    return H.model_jobs(cfg, models(), train_split, sets, pipeline)
 
 
 def compare(cfg, done, n_boot):
@@ -165,36 +161,33 @@ def format_rst(result):
     return "\n".join([*lines, *H.convergence_table(result["convergence"]), ""])
 
 
+def results(cfg, done):
+    return {"groups": GROUPS, "coverage": COVERAGE,
+            "augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
+            "cameras": compare(cfg, done, cfg.bootstrap),
+            "convergence": H.convergence(cfg, done, models())}
+
+
 def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    train_split, _, test_split = H.synthetic_splits(cfg)
-    done = train_all(cfg, out_dir, train_split, test_sets(cfg, test_split), fresh, progress,
-                     render)
-    result = {"config": H.study_config(cfg), "groups": GROUPS, "coverage": COVERAGE,
-              "augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
-              "cameras": compare(cfg, done, cfg.bootstrap),
-              "convergence": H.convergence(cfg, done, models()),
-              "elapsed_s": time.perf_counter() - started}
-    H.write_results(out_dir, {"cameras": result["cameras"], "cameras_study": {
-        k: v for k, v in result.items() if k != "cameras"}}, "cameras_table.rst",
-        format_rst(result))
-    return result
+    return H.run_study("cameras", cfg, out_dir, test_sets, jobs, _one_run, results, format_rst,
+                       fresh, progress, render)
 
 
-def main(argv=None):
-    args, cfg = H.parse_args(argv, __doc__, SEEDS, ITERATIONS)
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
+def report(result):
+    lines = []
     for name in cameras():
         r = result["cameras"][name]
         for m in (r["held_out_by"], CAMERA, TIAUG):
             e = r[m]
-            print(f"{name:>12} {m:>8}: gap closed {H._gap(e)} "
-                  f"({H._gap(e['half_schedule'])} after {e['half_schedule']['iterations']}), "
-                  f"clean {e['clean_delta']:+.2f} ({e['verdict']})")
-    print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
-    return result
+            lines.append(f"{name:>12} {m:>8}: gap closed {H._gap(e)} "
+                         f"({H._gap(e['half_schedule'])} after "
+                         f"{e['half_schedule']['iterations']}), clean {e['clean_delta']:+.2f} "
+                         f"({e['verdict']})")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    return H.main(argv, __doc__, SEEDS, ITERATIONS, run_study, report)
 
 
 if __name__ == "__main__":

@@ -45,8 +45,6 @@ Run::
     python -m studies.conditions --tiny --out /tmp/conditions     # a smoke run (seconds)
 """
 
-import time
-from pathlib import Path
 
 import numpy as np
 
@@ -117,11 +115,9 @@ def _one_run(model, seed):
     return H.train_and_score(model, seed, pipeline(model, H.WORKER["cfg"].size))
 
 
-def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True, render=False):
-    """Every (model, seed) run, loaded from ``OUT/conditions_runs`` or trained and saved."""
-    jobs, prints = H.model_jobs(cfg, models(), train_split, sets, pipeline)
-    return H.run_all(cfg, Path(out_dir) / "conditions_runs", jobs, prints, _one_run, train_split,
-                     sets, fresh, progress, render=render)
+def jobs(cfg, train_split, sets):
+    """Every (model, seed) run and its fingerprint."""
+    return H.model_jobs(cfg, models(), train_split, sets, pipeline)
 
 
 def compare(cfg, done, n_boot):
@@ -219,42 +215,38 @@ def format_rst(result):
     return "\n".join([*lines, *convergence_table(result["convergence"]), ""])
 
 
+def results(cfg, done):
+    comparison = compare(cfg, done, cfg.bootstrap)
+    return {"groups": GROUPS, "augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
+            "conditions": comparison, "convergence": H.convergence(cfg, done, models()),
+            "defaults": defaults(cfg, done, comparison, cfg.bootstrap)}
+
+
 def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    train_split, _, test_split = H.synthetic_splits(cfg)
-    done = train_all(cfg, out_dir, train_split, test_sets(cfg, test_split), fresh, progress,
-                     render)
-    result = {"config": H.study_config(cfg), "groups": GROUPS,
-              "augmentation": {m: repr(pipeline(m, cfg.size)) for m in models()},
-              "conditions": compare(cfg, done, cfg.bootstrap),
-              "convergence": H.convergence(cfg, done, models()),
-              "elapsed_s": time.perf_counter() - started}
-    result["defaults"] = defaults(cfg, done, result["conditions"], cfg.bootstrap)
-    H.write_results(out_dir, {"conditions": result["conditions"], "conditions_study": {
-        k: v for k, v in result.items() if k != "conditions"}}, "conditions_table.rst",
-        format_rst(result))
-    return result
+    return H.run_study("conditions", cfg, out_dir, test_sets, jobs, _one_run, results,
+                       format_rst, fresh, progress, render)
 
 
-def main(argv=None):
-    args, cfg = H.parse_args(argv, __doc__, SEEDS, ITERATIONS)
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
+def report(result):
+    lines = []
     for name in conditions():
         r = result["conditions"][name]
         for m in (r["held_out_by"], AMBIENCE, TIAUG):
             e = r[m]
-            print(f"{name:>10} {m:>9}: gap closed {_gap(e)} "
-                  f"({_gap(e['half_schedule'])} after "
-                  f"{e['half_schedule']['iterations']}), clean {e['clean_delta']:+.2f}, nose ROI "
-                  f"{_roi(e['nose_roi'])} °C ({e['verdict']})")
+            lines.append(f"{name:>10} {m:>9}: gap closed {_gap(e)} "
+                         f"({_gap(e['half_schedule'])} after "
+                         f"{e['half_schedule']['iterations']}), clean {e['clean_delta']:+.2f}, "
+                         f"nose ROI {_roi(e['nose_roi'])} °C ({e['verdict']})")
     for c in result["defaults"]["candidates"].values():
-        print(f"p={c['p']:g}: clean {c['clean']['mean_diff']:+.2f}, conditions "
-              f"{c['conditions_miou']:.1f}, families vs TiAug() {c['families_vs_tiaug']:+.1f}")
-    print(f"defaults: p_ambience={result['defaults']['p_ambience']}")
-    print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
-    return result
+        lines.append(f"p={c['p']:g}: clean {c['clean']['mean_diff']:+.2f}, conditions "
+                     f"{c['conditions_miou']:.1f}, families vs TiAug() "
+                     f"{c['families_vs_tiaug']:+.1f}")
+    lines.append(f"defaults: p_ambience={result['defaults']['p_ambience']}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    return H.main(argv, __doc__, SEEDS, ITERATIONS, run_study, report)
 
 
 if __name__ == "__main__":

@@ -57,8 +57,6 @@ Run::
     python -m studies.defaults --tiny --out /tmp/defaults    # a smoke run
 """
 
-import time
-from pathlib import Path
 
 import numpy as np
 
@@ -100,7 +98,7 @@ def pipeline(name, size):
                        **PIPELINES[name])
 
 
-def test_sets(test):
+def test_sets(cfg, test):
     """{name: (images, labels, occluded)}: the clean faces and a copy under tiaug's families."""
     import tiaug
 
@@ -143,31 +141,23 @@ def format_rst(result):
                        "The clean cost of the preset's parts", ["augmentation", *TEST_SETS], rows)
 
 
+def jobs(cfg, train_split, sets):
+    """Every (pipeline, seed) run and its fingerprint."""
+    return H.model_jobs(cfg, PIPELINES, train_split, sets, pipeline)
+
+
+def results(cfg, done):
+    return {"augmentation": {name: repr(pipeline(name, cfg.size)) for name in PIPELINES},
+            "defaults": summarise(cfg, done, cfg.bootstrap)}
+
+
 def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    train_split, _, test_split = H.synthetic_splits(cfg)
-    sets = test_sets(test_split)
-    jobs, prints = H.model_jobs(cfg, PIPELINES, train_split, sets, pipeline)
-    done = H.run_all(cfg, out_dir / "defaults_runs", jobs, prints, _one_run, train_split, sets,
-                     fresh, progress, render=render)
-    result = {"config": H.study_config(cfg),
-              "augmentation": {name: repr(pipeline(name, cfg.size)) for name in PIPELINES},
-              "defaults": summarise(cfg, done, cfg.bootstrap),
-              "elapsed_s": time.perf_counter() - started}
-    H.write_results(out_dir, {"defaults": result["defaults"], "defaults_study": {
-        k: v for k, v in result.items() if k != "defaults"}}, "defaults_table.rst",
-        format_rst(result))
-    return result
+    return H.run_study("defaults", cfg, out_dir, test_sets, jobs, _one_run, results,
+                       format_rst, fresh, progress, render)
 
 
 def main(argv=None):
-    args, cfg = H.parse_args(argv, __doc__, SEEDS)
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
-    print(format_rst(result))
-    print(f"{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
-    return result
+    return H.main(argv, __doc__, SEEDS, None, run_study, format_rst)
 
 
 if __name__ == "__main__":

@@ -497,6 +497,43 @@ def model_jobs(cfg, models, train_split, sets, pipeline):
     return jobs, {key: prints[m] for key, (m, _) in jobs.items()}
 
 
+def run_study(name, cfg, out_dir, test_sets, jobs, one_run, results, table, fresh=False,
+              progress=True, render=False):
+    """Run the study `name` and write its results.
+
+    ``test_sets(cfg, test_split)`` gives the test sets ({name: (images, labels, occluded)}),
+    ``jobs(cfg, train_split, sets)`` the runs and their fingerprints (as :func:`model_jobs`),
+    trained by ``one_run(*job)`` or loaded from ``OUT/<name>_runs`` (:func:`run_all`);
+    ``results(cfg, done)`` the study's result dict, whose entry `name` goes into
+    ``OUT/validation.json[name]`` and the rest, with the configuration and the elapsed time, into
+    ``[name + "_study"]``; ``table(result)`` the RST written to ``OUT/<name>_table.rst``.
+    Returns the result.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    train_split, _, test_split = synthetic_splits(cfg)
+    sets = test_sets(cfg, test_split)
+    todo, prints = jobs(cfg, train_split, sets)
+    done = run_all(cfg, out_dir / f"{name}_runs", todo, prints, one_run, train_split, sets,
+                   fresh, progress, render=render)
+    result = {"config": study_config(cfg), **results(cfg, done),
+              "elapsed_s": time.perf_counter() - started}
+    write_results(out_dir, {name: result[name], f"{name}_study": {
+        k: v for k, v in result.items() if k != name}}, f"{name}_table.rst", table(result))
+    return result
+
+
+def main(argv, doc, seeds, iterations, run_study, report):
+    """A study's command line: parse it (:func:`parse_args`), run the study, print
+    ``report(result)`` and where the results went. Returns the result."""
+    args, cfg = parse_args(argv, doc, seeds, iterations)
+    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
+    print(report(result))
+    print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
+    return result
+
+
 def _clean_miou(run):
     clean = run["results"]["clean"]
     return clean.get("amodal", clean)["miou"]

@@ -33,9 +33,7 @@ Run::
     python -m studies.normalization --tiny --out /tmp/norm    # a smoke run
 """
 
-import time
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 
@@ -72,7 +70,7 @@ def _pipeline(name, size):
                        p_camera=0.0, size=size)
 
 
-def test_sets(test):
+def test_sets(cfg, test):
     """{name: (images, labels, occluded)} for the clean faces and their two occluded copies."""
     import tiaug
     from studies.ood_occluders import HeldOutOcclusion
@@ -131,7 +129,7 @@ def _key(pipeline, norm, seed):
     return f"{pipeline}_{norm}_seed{seed}"
 
 
-def model_jobs(cfg, train_split, sets):
+def jobs(cfg, train_split, sets):
     """``({key: (pipeline, normalization, seed)}, {key: fingerprint})``, seed by seed: a study
     stopped part-way leaves whole seeds, which a rerun completes."""
     jobs = {_key(p, n, s): (p, n, s) for s in cfg.seeds for p in PIPELINES
@@ -144,29 +142,17 @@ def model_jobs(cfg, train_split, sets):
     return jobs, prints
 
 
+def results(cfg, done):
+    return {"normalization": summarise(cfg, done, cfg.bootstrap)}
+
+
 def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    train_split, _, test_split = H.synthetic_splits(cfg)
-    sets = test_sets(test_split)
-    jobs, prints = model_jobs(cfg, train_split, sets)
-    done = H.run_all(cfg, out_dir / "normalization_runs", jobs, prints, _one_run, train_split,
-                     sets, fresh, progress, render=render)
-    result = {"config": H.study_config(cfg),
-              "normalization": summarise(cfg, done, cfg.bootstrap),
-              "elapsed_s": time.perf_counter() - started}
-    H.write_results(out_dir, {"normalization": result["normalization"]},
-                    "normalization_table.rst", format_rst(result))
-    return result
+    return H.run_study("normalization", cfg, out_dir, test_sets, jobs, _one_run, results,
+                       format_rst, fresh, progress, render)
 
 
 def main(argv=None):
-    args, cfg = H.parse_args(argv, __doc__, SEEDS)
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
-    print(format_rst(result))
-    print(f"{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
-    return result
+    return H.main(argv, __doc__, SEEDS, None, run_study, format_rst)
 
 
 if __name__ == "__main__":

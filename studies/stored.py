@@ -18,7 +18,6 @@ import numpy as np
 from studies import cameras, conditions, defaults, normalization, transfer, validation
 from studies import harness as H
 from studies.pipelines import regime_pipeline
-from studies.testsets import family_sets
 
 # numpy's AVX-512 kernels round some functions differently from its AVX2 ones (see Makefile).
 STUDY_ENV = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL"}
@@ -30,9 +29,9 @@ def _validation(cfg, train, val, test):
     return H.model_jobs(cfg, cfg.regimes, train, sets, regime_pipeline)[1]
 
 
-def _standard(study, sets):
+def _study(study):
     def prints(cfg, train, val, test):
-        return H.model_jobs(cfg, study.models(), train, sets(cfg, test), study.pipeline)[1]
+        return study.jobs(cfg, train, study.test_sets(cfg, test))[1]
     return prints
 
 
@@ -40,13 +39,8 @@ def _standard(study, sets):
 # fingerprints its code computes for every run.
 FINGERPRINTS = {
     "runs": (validation, _validation),
-    "transfer_runs": (transfer, _standard(transfer, lambda cfg, test: family_sets(test))),
-    "defaults_runs": (defaults, lambda cfg, train, val, test: H.model_jobs(
-        cfg, defaults.PIPELINES, train, defaults.test_sets(test), defaults.pipeline)[1]),
-    "normalization_runs": (normalization, lambda cfg, train, val, test: normalization.model_jobs(
-        cfg, train, normalization.test_sets(test))[1]),
-    "conditions_runs": (conditions, _standard(conditions, conditions.test_sets)),
-    "cameras_runs": (cameras, _standard(cameras, cameras.test_sets)),
+    **{f"{study.__name__.rsplit('.', 1)[1]}_runs": (study, _study(study))
+       for study in (transfer, defaults, normalization, conditions, cameras)},
 }
 
 

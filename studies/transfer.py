@@ -39,8 +39,6 @@ Run::
     python -m studies.transfer --tiny --out /tmp/transfer     # a smoke run (seconds)
 """
 
-import time
-from pathlib import Path
 
 import numpy as np
 
@@ -96,11 +94,14 @@ def _one_run(group, seed):
     return run, confusions, {}
 
 
-def train_all(cfg, out_dir, train_split, sets, fresh=False, progress=True, render=False):
-    """Every (group, seed) run, loaded from ``OUT/transfer_runs`` or trained and saved."""
-    jobs, prints = H.model_jobs(cfg, models(), train_split, sets, pipeline)
-    return H.run_all(cfg, Path(out_dir) / "transfer_runs", jobs, prints, _one_run,
-                   train_split, sets, fresh, progress, render=render)
+def test_sets(cfg, test):
+    """The clean test set and one occluded copy per family."""
+    return family_sets(test)
+
+
+def jobs(cfg, train_split, sets):
+    """Every (group, seed) run and its fingerprint."""
+    return H.model_jobs(cfg, models(), train_split, sets, pipeline)
 
 
 def transfer(cfg, done, n_boot):
@@ -159,36 +160,31 @@ def format_rst(result):
         ["model", f"{n_half} iterations", f"{n_full} iterations", "difference"], rows), ""])
 
 
+def results(cfg, done):
+    return {"groups": {g: {"tiaug": list(own), "held_out": list(other)}
+                       for g, (own, other) in testsets.GROUPS.items()},
+            "augmentation": {g: repr(pipeline(g, cfg.size)) for g in models()},
+            "transfer": transfer(cfg, done, cfg.bootstrap),
+            "convergence": H.convergence(cfg, done, models())}
+
+
 def run_study(cfg, out_dir, fresh=False, progress=True, render=False):
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    train_split, _, test_split = H.synthetic_splits(cfg)
-    done = train_all(cfg, out_dir, train_split, family_sets(test_split), fresh, progress,
-                     render)
-    result = {"config": H.study_config(cfg),
-              "groups": {g: {"tiaug": list(own), "held_out": list(other)}
-                         for g, (own, other) in testsets.GROUPS.items()},
-              "augmentation": {g: repr(pipeline(g, cfg.size)) for g in models()},
-              "transfer": transfer(cfg, done, cfg.bootstrap),
-              "convergence": H.convergence(cfg, done, models()),
-              "elapsed_s": time.perf_counter() - started}
-    H.write_results(out_dir, {"transfer": result["transfer"], "transfer_study": {
-        k: v for k, v in result.items() if k != "transfer"}}, "transfer_table.rst",
-        format_rst(result))
-    return result
+    return H.run_study("transfer", cfg, out_dir, test_sets, jobs, _one_run, results, format_rst,
+                       fresh, progress, render)
+
+
+def report(result):
+    lines = []
+    for family, r in result["transfer"].items():
+        h = r["half_schedule"]
+        lines.append(f"{family:>20}: gap closed {100 * r['gap_closed']:6.1f} % "
+                     f"({100 * h['gap_closed']:.1f} % after {h['iterations']}), clean "
+                     f"{r['clean_delta']:+.2f} points ({h['clean_delta']:+.2f}) ({r['verdict']})")
+    return "\n".join(lines)
 
 
 def main(argv=None):
-    args, cfg = H.parse_args(argv, __doc__, SEEDS, ITERATIONS)
-    result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
-    for family, r in result["transfer"].items():
-        h = r["half_schedule"]
-        print(f"{family:>20}: gap closed {100 * r['gap_closed']:6.1f} % "
-              f"({100 * h['gap_closed']:.1f} % after {h['iterations']}), clean "
-              f"{r['clean_delta']:+.2f} points ({h['clean_delta']:+.2f}) ({r['verdict']})")
-    print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
-    return result
+    return H.main(argv, __doc__, SEEDS, ITERATIONS, run_study, report)
 
 
 if __name__ == "__main__":
