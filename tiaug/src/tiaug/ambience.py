@@ -29,6 +29,7 @@ from ._validation import (
     MAX_DIFFERENCE,
     MAX_SIDE,
     MAX_TEMPERATURE,
+    check_ignore_index,
     check_image,
     check_mask,
     check_number,
@@ -494,9 +495,7 @@ class ThermalAmbience(Transform):
         self.perinasal = _check_change(perinasal, "perinasal")
         self.breathing = _check_change(breathing, "breathing")
         self.classes = _check_classes(classes)
-        if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
-            raise TypeError(f"ignore_index must be an int, got {type(ignore_index).__name__}")
-        self.ignore_index = int(ignore_index)
+        self.ignore_index = check_ignore_index(ignore_index)
 
     def sample(self, image, mask, rng):
         # Drawn whether or not a mask places the regions: the stream does not depend on it.
