@@ -119,6 +119,12 @@ def synthetic_splits(cfg, condition=None, camera=None):
     return tuple(out)
 
 
+def splits(cfg):
+    """Train / validation / test splits of the study's data: the user folder ``cfg.data``
+    (:func:`folder_splits`) or synthetic faces (:func:`synthetic_splits`)."""
+    return synthetic_splits(cfg) if cfg.data is None else folder_splits(cfg.data, cfg)
+
+
 def read_subjects(root, names):
     """Subject of each frame: from ``root/subjects.csv`` (name,subject) or the name's prefix."""
     table = root / "subjects.csv"
@@ -512,7 +518,7 @@ def run_study(name, cfg, out_dir, test_sets, jobs, one_run, results, table, fres
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    train_split, _, test_split = synthetic_splits(cfg)
+    train_split, _, test_split = splits(cfg)
     sets = test_sets(cfg, test_split)
     todo, prints = jobs(cfg, train_split, sets)
     done = run_all(cfg, out_dir / f"{name}_runs", todo, prints, one_run, train_split, sets,
@@ -524,10 +530,10 @@ def run_study(name, cfg, out_dir, test_sets, jobs, one_run, results, table, fres
     return result
 
 
-def main(argv, doc, seeds, iterations, run_study, report):
-    """A study's command line: parse it (:func:`parse_args`), run the study, print
-    ``report(result)`` and where the results went. Returns the result."""
-    args, cfg = parse_args(argv, doc, seeds, iterations)
+def main(argv, doc, seeds, iterations, run_study, report, data=False):
+    """A study's command line: parse it (:func:`parse_args`; `data`: it takes ``--data``), run
+    the study, print ``report(result)`` and where the results went. Returns the result."""
+    args, cfg = parse_args(argv, doc, seeds, iterations, data)
     result = run_study(cfg, args.out, args.fresh, not args.no_progress, args.render)
     print(report(result))
     print(f"\n{result['elapsed_s'] / 60:.1f} min; results in {args.out}/")
@@ -632,7 +638,8 @@ def compare(cms, reference, n_boot, rng):
     `reference`: the mean mIoU difference in points, both p-values and the verdict."""
     test = paired_tests(reference, cms, True, n_boot, rng)
     return {"mean_diff": 100 * test["mean_diff"], "t_test_p": test["t_test"]["p"],
-            "bootstrap_p": test["bootstrap"]["p"], "verdict": verdict(test)}
+            "bootstrap_p": test["bootstrap"]["p"],
+            "ci95": [100 * x for x in test["bootstrap"]["ci95"]], "verdict": verdict(test)}
 
 
 def miou_cell(entry, vs):
@@ -680,12 +687,13 @@ def write_results(out_dir, entries, table_name, table):
     (Path(out_dir) / table_name).write_text(table)
 
 
-def parse_args(argv, doc, seeds, iterations=None):
+def parse_args(argv, doc, seeds, iterations=None, data=False):
     """The command line of a study (its docstring `doc`): returns (args, config).
 
     `seeds` ({config name: seeds}) are the study's default seeds; `iterations` ({config name: N})
     replaces the configurations' schedule lengths for this study; ``--iterations`` replaces
-    both.
+    both. `data`: the study also runs on a user folder of frames (``--data DIR``,
+    :func:`folder_splits`).
     """
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--config", choices=sorted(seeds), default="cpu")
@@ -697,13 +705,17 @@ def parse_args(argv, doc, seeds, iterations=None):
     parser.add_argument("--render", action="store_true",
                         help="only rebuild the results and tables from the stored runs")
     parser.add_argument("--no-progress", action="store_true")
+    if data:
+        parser.add_argument("--data", type=Path, help="your own frames: DIR/frames/*.npy and "
+                            "DIR/labels/*.npy (docs/validation.rst, 'Your own data')")
     args = parser.parse_args(argv)
     if args.iterations is not None and args.iterations < 2:
         parser.error(f"--iterations must be at least 2, got {args.iterations}")
     name = "tiny" if args.tiny else args.config
     cfg = CONFIGS[name]
     n = args.iterations or (iterations or {}).get(name, cfg.iterations)
-    return args, replace(cfg, seeds=tuple(args.seeds or seeds[name]), iterations=n)
+    folder = str(args.data) if getattr(args, "data", None) else None
+    return args, replace(cfg, seeds=tuple(args.seeds or seeds[name]), iterations=n, data=folder)
 
 
 # Classes whose ROI temperature is reported (the nose is the one the conditions move most).
@@ -711,20 +723,25 @@ ROI_CLASSES = ("chin", "mouth", "eyes", "eyebrows", "nose")
 
 
 ROI = "roi/"
+# Predictions kept per run for a study's figure: the first EXAMPLES frames of a set.
+PRED = "pred/"
+EXAMPLES = 1
 
 
-def train_and_score(model, seed, transform):
-    """Train one model with its N/2 schedule branched off and score both: per-frame confusions
-    and ROI temperatures of every test set (the N/2 model's under ``half:<set>``)."""
+def train_and_score(model, seed, transform, samcl=False, examples=()):
+    """Train one model (with SAMCLLoss when `samcl`) with its N/2 schedule branched off and score
+    both: per-frame confusions and ROI temperatures of every test set (the N/2 model's under
+    ``half:<set>``), and the first :data:`EXAMPLES` predictions of the sets named in
+    `examples` (``pred/<set>``)."""
     cfg, train_split, sets = WORKER["cfg"], WORKER["train"], WORKER["sets"]
     (net, history, seconds), (half_net, half_seconds) = train_with_half_schedule(
-        cfg, seed, train_split, transform)
+        cfg, seed, train_split, transform, samcl)
     half, full = checkpoints(cfg)
     run = {"model": model, "seed": seed, "iterations": full, "train_seconds": seconds,
            "final_loss": history[-1] if history else None,
            "half_schedule": {"iterations": half, "branched_at": branch_step(half),
                              "train_seconds": half_seconds}}
-    run, confusions, roi = score(run, net, sets, cfg.device)
+    run, confusions, roi = score(run, net, sets, cfg.device, examples)
     half_run, half_confusions, half_roi = score({}, half_net, sets, cfg.device)
     run["half_schedule"]["results"] = half_run["results"]
     confusions.update({f"{HALF}{k}": v for k, v in half_confusions.items()})
@@ -732,14 +749,18 @@ def train_and_score(model, seed, transform):
     return run, confusions, roi
 
 
-def score(run, model, sets, device):
+def score(run, model, sets, device, examples=()):
     """Score `model` on every set: mIoU on visible pixels (confusions) and the ROI temperatures
-    through predicted and true masks (``metrics.roi_temperatures``, stored as ``roi/<set>``)."""
+    through predicted and true masks (``metrics.roi_temperatures``, stored as ``roi/<set>``),
+    and keep the first :data:`EXAMPLES` predictions of the sets in `examples` (``pred/<set>``).
+    """
     from metrics import roi_error, roi_temperatures
 
     run, confusions, roi = {**run, "results": {}}, {}, {}
     for name, (images, labels, occluded) in sets.items():
         pred = predict_all(model, images, device)
+        if name in examples:
+            roi[PRED + name] = pred[:EXAMPLES]
         confusions[name] = frame_confusions(pred, labels, occluded)
         measured = roi_temperatures(pred, labels, images, NUM_CLASSES, ignore=occluded)
         roi[ROI + name] = measured.astype(np.float32)

@@ -13,20 +13,19 @@ import os
 import subprocess
 import sys
 
-import numpy as np
-
-from studies import cameras, conditions, defaults, normalization, transfer, validation
+from studies import (
+    camera_defaults,
+    cameras,
+    conditions,
+    defaults,
+    normalization,
+    transfer,
+    validation,
+)
 from studies import harness as H
-from studies.pipelines import regime_pipeline
 
 # numpy's AVX-512 kernels round some functions differently from its AVX2 ones (see Makefile).
 STUDY_ENV = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL"}
-
-
-def _validation(cfg, train, val, test):
-    sets = {**validation.occluded_test_sets(test),
-            "validation": (val.images, val.labels, np.zeros(val.images.shape, bool))}
-    return H.model_jobs(cfg, cfg.regimes, train, sets, regime_pipeline)[1]
 
 
 def _study(study):
@@ -38,15 +37,13 @@ def _study(study):
 # Per store: the study (its command line's defaults give the configuration) and the
 # fingerprints its code computes for every run.
 FINGERPRINTS = {
-    "runs": (validation, _validation),
-    **{f"{study.__name__.rsplit('.', 1)[1]}_runs": (study, _study(study))
-       for study in (transfer, defaults, normalization, conditions, cameras)},
+    f"{study.__name__.rsplit('.', 1)[1]}_runs": (study, _study(study))
+    for study in (validation, transfer, defaults, normalization, conditions, cameras,
+                  camera_defaults)
 }
 
 
 def _config(study):
-    if study is validation:
-        return validation.config_from_args(validation.parse_args([]))
     return H.parse_args([], study.__doc__, study.SEEDS, getattr(study, "ITERATIONS", None))[1]
 
 

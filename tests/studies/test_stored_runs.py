@@ -9,23 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from studies import cameras, conditions, defaults, normalization, transfer
-from studies.pipelines import regime_pipeline
+from studies import camera_defaults, cameras, conditions, defaults, normalization, transfer
 from studies.stored import FINGERPRINTS, STUDY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "studies" / "results"
 
-# Run store: the study's pipeline(model, size) (the validation study's store is "runs"); a
-# normalization run's model is "<pipeline>_<normalization>".
+# Run store: the study's pipeline(model, size); a normalization run's model is
+# "<pipeline>_<normalization>".
 STUDIES = {
-    "runs": regime_pipeline,
     "transfer_runs": transfer.pipeline,
     "defaults_runs": defaults.pipeline,
     "normalization_runs": lambda model, size: normalization._pipeline(
         model.rsplit("_", 1)[0], size),
     "conditions_runs": conditions.pipeline,
     "cameras_runs": cameras.pipeline,
+    "camera_defaults_runs": camera_defaults.pipeline,
 }
 
 

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from studies import harness as H
 from studies import ood_occluders as ood
 from studies import validation
-from studies.pipelines import regime_pipeline
 from tiaug.datasets import make_face, synthetic_faces
 
 from metrics import iou_from_confusion
@@ -27,105 +26,98 @@ def faces():
 
 
 # ---------------------------------------------------------------- the tiny study
-def test_stopped_study_resumes_with_the_finished_runs(tmp_path, monkeypatch):
-    cfg = H.CONFIGS["tiny"]
-    validation.main(["--tiny", "--out", str(tmp_path), "--no-progress", "--regimes", "geometric"])
-    before = (tmp_path / "runs" / "geometric_seed0.json").read_text()
+@pytest.fixture(scope="module")
+def tiny_study(tmp_path_factory):
+    out = tmp_path_factory.mktemp("validation")
+    return out, validation.main(["--tiny", "--out", str(out), "--no-progress"])
+
+
+def test_stopped_study_resumes_with_the_finished_runs(tiny_study, tmp_path, monkeypatch):
+    out, _ = tiny_study
+    runs = out / "validation_runs"
+    (runs / "paper_seed0.json").unlink()  # as if stopped before the last run finished
+    before = (runs / "geometric_seed0.json").read_text()
     trained = []
     original = validation._one_run
     monkeypatch.setattr(validation, "_one_run",
                         lambda *job, **kw: trained.append(job) or original(*job, **kw))
-    validation.main(["--tiny", "--out", str(tmp_path), "--no-progress",
-                     "--regimes", "geometric", "tiaug"])
-    assert trained == [("tiaug", 0)]
-    assert (tmp_path / "runs" / "geometric_seed0.json").read_text() == before
-    # Another configuration, augmentation or training set does not reuse them.
-    train_split, val_split, test_split = H.synthetic_splits(cfg)
-    sets = {**validation.occluded_test_sets(test_split),
-            "validation": (val_split.images, val_split.labels,
-                           np.zeros(val_split.images.shape, bool))}
-    geometric, tiaug = (regime_pipeline(r, cfg.size) for r in ("geometric", "tiaug"))
-    assert H.load_run(tmp_path / "runs", "geometric_seed0", H.fingerprint(
+    validation.main(["--tiny", "--out", str(out), "--no-progress"])
+    assert trained == [("paper", 0)]
+    assert (runs / "geometric_seed0.json").read_text() == before
+    # Another configuration, augmentation or test set does not reuse them.
+    cfg = H.CONFIGS["tiny"]
+    train_split, _, test_split = H.synthetic_splits(cfg)
+    sets = validation.test_sets(cfg, test_split)
+    geometric = validation.pipeline("geometric", cfg.size)
+    assert H.load_run(runs, "geometric_seed0", H.fingerprint(
         cfg, geometric, train_split, sets)) is not None
     moved = {**sets, "clean": (sets["clean"][0] + 1, *sets["clean"][1:])}
     for other in (H.fingerprint(replace(cfg, lr=1.0), geometric, train_split, sets),
-                  H.fingerprint(cfg, tiaug, train_split, sets),
-                  H.fingerprint(cfg, geometric, H.Split(
-                      train_split.images + 1, train_split.labels, train_split.subjects), sets),
+                  H.fingerprint(cfg, validation.pipeline("tiaug", cfg.size), train_split, sets),
                   H.fingerprint(cfg, geometric, train_split, moved)):
-        assert H.load_run(tmp_path / "runs", "geometric_seed0", other) is None
+        assert H.load_run(runs, "geometric_seed0", other) is None
 
 
-def test_tiny_study_writes_complete_results(tmp_path, capsys):
-    validation.main(["--tiny", "--out", str(tmp_path), "--no-progress"])
-    printed = capsys.readouterr().out
-    assert "Paired comparisons" in printed and "tiaug_samcl" in printed
-
-    result = json.loads((tmp_path / "validation.json").read_text())
-    for key in ("config", "versions", "machine", "data", "runs", "summary", "comparisons",
-                "seconds_per_iteration", "class_names"):
-        assert key in result
-    assert result["config"]["name"] == "tiny" and result["config"]["seeds"] == [0]
-    assert result["versions"]["torch"] == torch.__version__
-    data = result["data"]
-    assert data["train_subjects"] == 3 and data["test_subjects"] == 2
-    assert 0 < data["occluded_fraction"]["heldout_occluders"] < 1
-    assert data["occluded_fraction"]["clean"] == 0
-
-    assert sorted((r["regime"], r["seed"]) for r in result["runs"]) == sorted(
-        (regime, 0) for regime in validation.REGIMES)
-    # Convergence: the N/2 and the N schedules, clean mIoU in points.
+def test_tiny_study_writes_complete_results(tiny_study):
+    out, result = tiny_study
+    stored = json.loads((out / "validation.json").read_text())
+    assert set(stored["validation"]) == {"groups", "summary", "comparisons"}
+    study = stored["validation_study"]
+    assert study["config"]["name"] == "tiny" and study["config"]["seeds"] == [0]
+    assert study["versions"]["torch"] == torch.__version__
+    assert study["data"]["train_subjects"] == 3 and study["data"]["test_subjects"] == 2
+    assert study["samcl"] == {"geometric": False, "tiaug": False, "tiaug_samcl": True,
+                              "paper": False}
+    groups = result["validation"]["groups"]
+    assert list(groups) == ["clean", "families", "held-out kinds", "rooms and states",
+                            "cameras"]
+    assert set(groups["rooms and states"]) == {"cold_room", "hot_room", "warm_nose",
+                                               "cold_nose"}
+    assert all(name.startswith("heldout_") for name in groups["held-out kinds"])
+    for regime in validation.REGIMES:
+        s = result["validation"]["summary"][regime]
+        for g in groups:
+            for metric in ("miou", "miou_no_bg"):
+                assert 0.0 <= s[g][metric]["mean"] <= 100.0
+                assert math.isnan(s[g][metric]["std"])  # one seed has no spread
+        assert len(s["per_class_iou_clean"]) == 6
+        assert set(s["nose_roi_error"]) == {"clean", "rooms and states"}
+    # Convergence: the N/2 and the N schedules of every regime.
     assert set(result["convergence"]) == set(validation.REGIMES)
-    for regime, conv in result["convergence"].items():
-        assert conv["iterations"] == [5, 10]
-        run = next(r for r in result["runs"] if r["regime"] == regime)
-        assert run["half_schedule"]["branched_at"] == 4
-        assert conv["clean_miou"] == pytest.approx(
-            [100 * run["half_schedule"]["clean_miou"],
-             100 * run["results"]["clean"]["amodal"]["miou"]])
-        assert 0.0 <= run["half_schedule"]["clean_miou"] <= 1.0
-    assert sorted(p.name for p in (tmp_path / "runs").glob("*.json")) == sorted(
-        f"{regime}_seed0.json" for regime in validation.REGIMES)
-    for run in result["runs"]:
-        assert set(run["results"]) == {*validation.TEST_SETS, "validation"}
-        assert set(run["results"]["heldout_occluders"]) == set(validation.SCORINGS)
-        for by_scoring in run["results"].values():
-            for s in by_scoring.values():
-                assert len(s["per_class_iou"]) == 6
-                for v in [s["miou"], s["miou_no_bg"], *s["per_class_iou"]]:
-                    assert v is None or 0.0 <= v <= 1.0
-
-    for test_set in validation.TEST_SETS:
-        for by_regime in result["summary"][test_set].values():
-            assert set(by_regime) == set(validation.REGIMES)
-            for s in by_regime.values():
-                assert 0.0 <= s["miou"]["mean"] <= 1.0
-                assert s["miou"]["std"] is None  # one seed has no spread
-                assert len(s["per_class_iou"]["mean"]) == 6
-
-    # clean: one scoring; the two occluded sets: two. Three pairs, two metrics each.
-    assert len(result["comparisons"]) == (1 + 2 + 2) * 3 * 2
-    for c in result["comparisons"]:
+    assert all(c["iterations"] == [5, 10] for c in result["convergence"].values())
+    # Every pair on every group, both metrics.
+    assert len(result["validation"]["comparisons"]) == len(validation.PAIRS) * len(groups) * 2
+    for c in result["validation"]["comparisons"]:
         assert c["verdict"] == "no significant difference"  # a t-test needs two seeds
-        assert 0.0 <= c["bootstrap"]["p"] <= 1.0
-        assert -1.0 <= c["mean_diff"] <= 1.0
+        assert c["ci95"][0] <= c["mean_diff"] <= c["ci95"][1] or c["ci95"][0] == c["ci95"][1]
+    rst = (out / "validation_table.rst").read_text()
+    assert "Findings" in rst and "The paper reports" in rst
+    assert ".. list-table:: Paired differences of the mIoU incl. background" in rst
+    assert (out / "validation_examples.png").stat().st_size > 0
 
-    rst = (tmp_path / "validation_table.rst").read_text()
-    assert ".. list-table:: mIoU incl. background" in rst and "Findings" in rst
-    assert ".. list-table:: Convergence" in rst
-    with np.load(tmp_path / "validation_confusion.npz") as cms:
-        assert cms["clean/amodal/geometric"].shape == (1, data["test_frames"], 6, 6)
-    assert (tmp_path / "validation_examples.png").stat().st_size > 0
 
-    validation.main(["--render", "--out", str(tmp_path)])  # re-render from the JSON (nulls)
-    assert (tmp_path / "validation_table.rst").read_text() == rst
+def test_render_rebuilds_the_table_from_the_stored_runs(tiny_study):
+    out, _ = tiny_study
+    rst = (out / "validation_table.rst").read_text()
+    (out / "validation_table.rst").unlink()
+    validation.main(["--tiny", "--out", str(out), "--no-progress", "--render"])
+    assert (out / "validation_table.rst").read_text() == rst
+
+
+def test_a_folder_of_frames_is_scored_on_the_occluder_families_only(tmp_path):
+    names = [f"s{s}_{i}" for s in range(8) for i in range(2)]
+    _write_folder(tmp_path / "faces", names, size=(32, 40))
+    result = validation.main(["--tiny", "--out", str(tmp_path / "out"), "--no-progress",
+                              "--data", str(tmp_path / "faces")])
+    assert list(result["validation"]["groups"]) == ["clean", "families", "held-out kinds"]
+    assert result["data"]["source"] == str(tmp_path / "faces")
 
 
 def test_branched_half_schedule_is_a_separate_half_run():
     cfg = H.CONFIGS["tiny"]
     train_split = H.synthetic_splits(cfg)[0]
     half = H.checkpoints(cfg)[0]
-    tiaug = regime_pipeline("tiaug", cfg.size)
+    tiaug = validation.pipeline("tiaug", cfg.size)
     (_, history, _), (branched, _) = H.train_with_half_schedule(cfg, 0, train_split, tiaug,
                                                                 samcl=True)
     assert len(history) > 0
