@@ -225,6 +225,23 @@ def test_bilinear_rows_match_numpy(image, data):
         K.lerp_rows_t(image, i0, i1, f, np.empty((image.shape[1], n), image.dtype)), expected.T)
 
 
+@given(n_in=st.integers(1, 700), n_out=st.integers(1, 1400), dtype=dtypes)
+def test_bilinear_taps_match_numpy(n_in, n_out, dtype):
+    u = np.clip((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, 0.0, n_in - 1)
+    i0 = np.floor(u).astype(np.intp)
+    got_i0, got_i1, got_f = K.bilinear_taps(n_in, np.empty(n_out, np.intp),
+                                            np.empty(n_out, np.intp), np.empty(n_out, dtype))
+    np.testing.assert_array_equal(got_i0, i0)
+    np.testing.assert_array_equal(got_i1, np.minimum(i0 + 1, n_in - 1))
+    assert got_f.tobytes() == (u - i0).astype(dtype).tobytes()
+
+
+@given(n=st.integers(1, 2000), scale=st.floats(0.01, 100.0), norm=st.floats(1.0, 2.0**31))
+def test_centred_squares_match_numpy(n, scale, norm):
+    expected = ((np.arange(n) + 0.5 - 0.5 * n) * scale) ** 2 / norm
+    assert K.centred_squares(scale, norm, np.empty(n)).tobytes() == expected.tobytes()
+
+
 @settings(max_examples=20)
 @given(grid=frames(1, 9), seed=st.integers(0, 2**63 - 1), reflected=st.floats(-20.0, 40.0),
        contrast=st.floats(0.9, 1.1), fpn=st.tuples(*[st.floats(0.0, 0.3)] * 4),

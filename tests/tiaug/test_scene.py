@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from tiaug._kernels.scene import _kth_pair
 from tiaug.datasets import make_face
 from tiaug.scene import (
     _AMBIENT_PCT,
@@ -82,6 +83,39 @@ def test_estimates_of_faces_equal_numpys_bit_for_bit(seed, shape):
         for mask, ignore in ((None, None), (labels, None), (labels, 255), (labels * 0, 255)):
             assert (_scene_temperatures(image, mask, ignore)
                     == reference_scene(image, mask, ignore))
+
+
+def reference_pair(values, k):
+    """The k-th and (k+1)-th smallest (the k-th twice when k is the last), from a sorted copy."""
+    ranked = sorted(values.tolist())
+    return ranked[k], ranked[min(k + 1, len(ranked) - 1)]
+
+
+# Few distinct values, zeros of both signs among them, make ties the rule.
+samples = st.one_of(st.floats(-50.0, 50.0, width=32), st.sampled_from([-1.5, 0.0, -0.0, 2.25]))
+
+
+@given(values=st.lists(samples, min_size=1, max_size=300), data=st.data(),
+       dtype=st.sampled_from([np.float32, np.float64]))
+def test_kth_pair_is_the_pair_of_the_sorted_samples(values, data, dtype):
+    x = np.array(values, dtype)
+    k = data.draw(st.integers(0, x.size - 1))
+    got = _kth_pair(x.copy(), x.size, k)
+    expected = reference_pair(x, k)
+    assert got == expected
+    if not (x == 0).any():  # equal values have equal bits: the selection cannot tell them apart
+        assert np.array(got, dtype).tobytes() == np.array(expected, dtype).tobytes()
+
+
+@pytest.mark.parametrize("order", ["equal", "sorted", "reversed", "organ pipe", "two values"])
+def test_kth_pair_of_ordered_and_repeated_samples(order):
+    n = 4104  # about a scene grid's nodes
+    x = {"equal": np.full(n, 21.5), "sorted": np.arange(1.0, n + 1),
+         "reversed": np.arange(n, 0.0, -1),
+         "organ pipe": np.r_[np.arange(1.0, n // 2 + 1), np.arange(n // 2, 0.0, -1)],
+         "two values": np.tile([20.0, 30.0], n // 2)}[order]
+    for k in (0, 1, n // 4, n // 2 - 1, n // 2, n - 2, n - 1):
+        assert _kth_pair(x.copy(), n, k) == reference_pair(x, k)
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -2,8 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from tiaug import Rotate
+from tiaug._kernels.validation import extreme_bits
 from tiaug._validation import check_image, check_mask
 from tiaug.functional import hflip, rotate
 
@@ -81,3 +85,64 @@ def test_room_and_hot_frames_pass():
     for image in (np.full((2, 2), -273.15), np.full((2, 2), 200.0),
                   np.array([[20.0, 1e4], [30.0, 40.0]])):
         assert check_image(image) is image
+
+
+# ---------------------------------------------------------------- the one pass over the frame
+def total_order(bits, width):
+    """IEEE 754's total order of the float with the unsigned bit pattern `bits` as a Python int:
+    negative floats (sign bit set) below the others and the larger the magnitude the lower, so
+    -NaN < -inf < ... < -0 < +0 < ... < +inf < +NaN."""
+    magnitude = bits & ((1 << (width - 1)) - 1)
+    return -magnitude - 1 if bits >> (width - 1) else magnitude
+
+
+def reference_extreme_bits(bits):
+    """The bit patterns of the smallest and largest float in that order, pixel by pixel."""
+    width = 8 * bits.itemsize
+    unsigned = [int(b) % (1 << width) for b in bits.ravel()]
+    keyed = sorted(unsigned, key=lambda b: total_order(b, width))
+    return tuple(np.array([keyed[0], keyed[-1]], f"u{bits.itemsize}").view(bits.dtype))
+
+
+@st.composite
+def any_floats(draw):
+    """Frames of every float there is: NaNs of both signs and any payload, infinities, zeros of
+    both signs, subnormals; C-ordered, transposed or a strided view."""
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    width = 8 * np.dtype(dtype).itemsize
+    shape = draw(st.tuples(st.integers(1, 9), st.integers(1, 9)))
+    patterns = st.one_of(
+        st.integers(0, (1 << width) - 1),
+        st.floats(width=width).map(lambda v: int(np.array(v, dtype).view(f"u{width // 8}"))),
+        st.sampled_from([0, 1 << (width - 1)]))  # +0 and -0
+    bits = draw(arrays(f"u{width // 8}", shape, elements=patterns)).view(dtype)
+    view = draw(st.sampled_from(["c", "transposed", "strided"]))
+    if view == "transposed":
+        return bits.T
+    return bits[::-1, ::2] if view == "strided" else bits
+
+
+@given(image=any_floats())
+def test_extreme_bits_are_the_total_order_extremes(image):
+    bits = image.view(f"i{image.itemsize}")
+    assert tuple(extreme_bits(bits)) == reference_extreme_bits(bits)
+
+
+@given(data=st.data(), dtype=st.sampled_from([np.float32, np.float64]),
+       bad=st.sampled_from(["nan", "-nan", "inf", "-inf"]))
+def test_a_nan_or_inf_anywhere_is_refused(data, dtype, bad):
+    image = np.random.default_rng(0).uniform(20.0, 36.0, (5, 6)).astype(dtype)
+    where = data.draw(st.tuples(st.integers(0, 4), st.integers(0, 5)))
+    image[where] = np.inf if bad.endswith("inf") else np.nan
+    if bad.startswith("-"):
+        image[where] = -image[where]  # sets the sign bit, of a NaN too
+    with pytest.raises(ValueError, match=r"image contains NaN or inf; replace invalid pixels "):
+        check_image(image)
+
+
+def test_subclasses_keep_numpys_extremes():
+    # numba takes no ndarray subclass: a masked array's masked pixels are left out, as before.
+    image = np.ma.masked_invalid(np.array([[np.nan, 30.0], [25.0, 32.0]]))
+    assert check_image(image) is image
+    with pytest.raises(ValueError, match=r"got values from 25 to 20000"):
+        check_image(np.ma.masked_invalid(np.array([[np.nan, 2e4], [25.0, 32.0]])))

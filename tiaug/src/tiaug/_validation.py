@@ -4,12 +4,15 @@ Each check raises ``TypeError`` for a wrong type or dtype and ``ValueError`` for
 value, with a message that names the argument and says what is accepted.
 """
 
+import math
 import numbers
 import warnings
 
 import numpy as np
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+# The integers of each float's size, to read a frame's bits.
+_BITS = {np.dtype(np.float32): np.dtype(np.int32), np.dtype(np.float64): np.dtype(np.int64)}
 
 
 # Temperatures a thermal camera can report, in °C. Nothing is colder than absolute zero, and no
@@ -60,13 +63,15 @@ def check_image(image, name="image"):
         )
     if image.shape[0] < 2 or image.shape[1] < 2:
         raise ValueError(f"{name} must be at least 2x2 pixels, got shape {image.shape}")
-    coldest, hottest = float(image.min()), float(image.max())  # NaN propagates to both
-    if not (np.isfinite(coldest) and np.isfinite(hottest)):
+    coldest, hottest = _extremes(image)
+    if not (math.isfinite(coldest) and math.isfinite(hottest)):
         raise ValueError(
             f"{name} contains NaN or inf; replace invalid pixels (dead pixels, saturation) with "
             "finite temperatures before augmenting"
         )
     if coldest < ABSOLUTE_ZERO or hottest > MAX_TEMPERATURE:
+        # numpy's extremes for the message: which of -0 and +0 is the coldest is each pass's own.
+        coldest, hottest = float(image.min()), float(image.max())
         raise ValueError(
             f"{name} must hold temperatures in °C within [{ABSOLUTE_ZERO:g}, "
             f"{MAX_TEMPERATURE:g}], got values from {coldest:g} to {hottest:g}; convert other "
@@ -81,6 +86,17 @@ def check_image(image, name="image"):
             f"it with tiaug.units.to_celsius({name}, unit)", UserWarning, stacklevel=3
         )
     return image
+
+
+def _extremes(image):
+    """The smallest and largest temperature of the 2-D float `image`, one or both NaN if it holds
+    a NaN (one compiled pass, where numpy's ``min`` and ``max`` make two)."""
+    if type(image) is not np.ndarray:  # numba takes no subclass (masked arrays, matrices)
+        return float(image.min()), float(image.max())
+    from ._kernels.validation import extreme_bits
+
+    bits = image.view(_BITS[image.dtype])
+    return np.array(extreme_bits(bits), bits.dtype).view(image.dtype).tolist()
 
 
 def check_mask(mask, shape, name="mask"):

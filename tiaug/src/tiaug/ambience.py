@@ -20,6 +20,7 @@ Two physical effects, applied to raw °C frames:
 
 import math
 import numbers
+from functools import lru_cache
 
 import numpy as np
 
@@ -274,10 +275,7 @@ def _moments(mask, labels):
     from ._kernels.ambience import label_moments
 
     step = max(1, int(math.ceil(math.sqrt(mask.size / _LABEL_SAMPLE))))
-    lo = min(labels)
-    lut = np.full(max(labels) - lo + 1, len(labels), np.intp)
-    for k, label in enumerate(labels):
-        lut[label - lo] = k
+    lo, lut = _label_table(tuple(labels))
     m = label_moments(mask, lut, lo, step, np.empty((len(labels), 8)))
     out = {}
     for label, (n, sr, sc, srr, src, scc, first, last) in zip(labels, m.tolist(), strict=True):
@@ -286,6 +284,19 @@ def _moments(mask, labels):
             out[label] = (n, (mr, mc), (srr / n - mr * mr, src / n - mr * mc, scc / n - mc * mc),
                           (int(first), int(last)))
     return out, step
+
+
+@lru_cache(maxsize=8)  # a transform's classes give the same table on every frame
+def _label_table(labels):
+    """``(lowest, table)`` of the tuple `labels`: ``table[v - lowest]`` is the index in `labels`
+    of label ``v`` (the last one if repeated), ``len(labels)`` for values between that are none
+    of them."""
+    lo = min(labels)
+    lut = np.full(max(labels) - lo + 1, len(labels), np.intp)
+    for k, label in enumerate(labels):
+        lut[label - lo] = k
+    lut.flags.writeable = False
+    return lo, lut
 
 
 def _axis(cov):

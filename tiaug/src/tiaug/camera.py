@@ -501,10 +501,10 @@ def _bilinear(n_in, n_out, dtype):
     """``(i0, i1, f)``: the two sensor samples and the fraction of each of `n_out` output pixels
     (pixel centres aligned: output ``x`` samples sensor coordinate ``(x + 0.5) n_in / n_out -
     0.5``, clamped to the sensor)."""
-    u = np.clip((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, 0.0, n_in - 1)
-    i0 = np.floor(u).astype(np.intp)
-    i1 = np.minimum(i0 + 1, n_in - 1)
-    f = (u - i0).astype(dtype)
+    from ._kernels.camera import bilinear_taps
+
+    i0, i1, f = bilinear_taps(n_in, np.empty(n_out, np.intp), np.empty(n_out, np.intp),
+                              np.empty(n_out, dtype))
     for a in (i0, i1, f):
         a.flags.writeable = False
     return i0, i1, f
@@ -542,8 +542,8 @@ def _reimage(image, mask, occluded, spec, coverage, offset, gain, emissivity, vi
 
     # Squared distance from the sensor's centre over its squared half-diagonal, in sensor pixels.
     half_diag2 = 0.25 * (spec.resolution[0] ** 2 + spec.resolution[1] ** 2)
-    xr2 = ((np.arange(w) + 0.5 - 0.5 * w) * per) ** 2 / half_diag2
-    yr2 = ((np.arange(h) + 0.5 - 0.5 * h) * (per * sy_in / sx_in)) ** 2 / half_diag2
+    xr2 = kernels.centred_squares(per, half_diag2, np.empty(w))
+    yr2 = kernels.centred_squares(per * sy_in / sx_in, half_diag2, np.empty(h))
 
     amplitude = _SQRT3 * spec.netd if netd is None else netd
     bound = np.float32(amplitude)

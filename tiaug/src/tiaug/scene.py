@@ -3,6 +3,7 @@ eyes are. Occluders are placed and heated relative to it, :func:`tiaug.normalize
 windows by it, and :class:`tiaug.ThermalAmbience` and :class:`tiaug.ThermalCamera` read the room
 from it."""
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -93,7 +94,7 @@ def check_scene(scene, name="scene"):
 
 def _step(size, budget):
     """Stride of a regular grid with at most `budget` of `size` pixels."""
-    return max(1, int(np.ceil(np.sqrt(size / budget))))
+    return max(1, math.ceil(math.sqrt(size / budget)))
 
 
 def _face_labels(mask, ignore_index):
@@ -110,7 +111,7 @@ def _scene_temperatures(image, mask, ignore_index=None):
 
     step = _step(image.size, _SAMPLE)
     nodes = -(-image.shape[0] // step) * -(-image.shape[1] // step)
-    every, face, background = (np.empty(nodes, image.dtype) for _ in range(3))
+    every, face, background = np.empty((3, nodes), image.dtype)
     labels = np.zeros((0, 0), np.uint8) if mask is None else mask
     # An ignore_index the mask's dtype cannot hold labels no pixel.
     ignore = ignore_index is not None and _holds(labels.dtype, ignore_index)

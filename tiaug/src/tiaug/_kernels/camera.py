@@ -83,6 +83,14 @@ def psi(t, sigma, table):
 
 
 @jit
+def _reached(c, s, reach, n_in):
+    """First and last input pixel within the frame that sensor pixel `c`, ``[c s, (c + 1) s)``,
+    reaches with a PSF that reaches `reach` input pixels beyond it."""
+    return (max(int(math.floor(c * s - reach)), 0),
+            min(int(math.ceil((c + 1) * s + reach)) - 1, n_in - 1))
+
+
+@jit
 def footprint_weights(n_in, sigma, truncate, table, starts, weights):
     """Resampling weights of ``n_out = len(starts)`` sensor pixels spanning ``n_in`` input pixels.
 
@@ -102,25 +110,21 @@ def footprint_weights(n_in, sigma, truncate, table, starts, weights):
     reach = truncate * sigma
     # Sensor pixel c's weight of input pixel j is D_c(j) - D_{c+1}(j), with D_m(j) the integral
     # of Phi((x - e_m) / sigma) over [j, j + 1) at the boundary e_m = m s between two sensor
-    # pixels: each boundary's values serve both of its pixels, on a window wide enough for both.
-    half = int(math.ceil(s + reach)) + 2
-    span = 2 * half + 1
-    edge = np.empty((n_out + 1, span))
+    # pixels: each boundary's values serve both of its pixels, on the input pixels either reaches
+    # (fewer than 2 s + 2 reach + 2 of them; one more for rounding).
+    edge = np.empty((n_out + 1, int(math.ceil(2.0 * s + 2.0 * reach)) + 3))
     base = np.empty(n_out + 1, np.int64)
     for m in range(n_out + 1):
         e = m * s
-        first = int(math.floor(e)) - half
-        base[m] = first
-        prev = psi(first - e, sigma, table)
-        for k in range(span):
-            nxt = psi(first + k + 1.0 - e, sigma, table)
-            edge[m, k] = nxt - prev
+        lo = _reached(max(m - 1, 0), s, reach, n_in)[0]
+        base[m] = lo
+        prev = psi(lo - e, sigma, table)
+        for j in range(lo, _reached(min(m, n_out - 1), s, reach, n_in)[1] + 1):
+            nxt = psi(j + 1.0 - e, sigma, table)
+            edge[m, j - lo] = nxt - prev
             prev = nxt
     for c in range(n_out):
-        a = c * s
-        b = (c + 1) * s
-        j0 = max(int(math.floor(a - reach)), 0)
-        j1 = min(int(math.ceil(b + reach)) - 1, n_in - 1)
+        j0, j1 = _reached(c, s, reach, n_in)
         start = min(j0, n_in - taps)
         starts[c] = start
         for k in range(taps):
@@ -257,6 +261,18 @@ def uniform_line(n, a, b, amplitude, out):
 
 
 @jit
+def centred_squares(scale, norm, out):
+    """``out[i] = ((i + 0.5 - n / 2) scale)**2 / norm`` for ``n = len(out)`` pixels: each one's
+    squared distance from the middle of the row, in units of `scale`, over `norm`. Returns
+    `out`."""
+    middle = 0.5 * out.size
+    for i in range(out.size):
+        d = (i + 0.5 - middle) * scale
+        out[i] = d * d / norm
+    return out
+
+
+@jit
 def sense(grid, xr2, yr2, keys, p, out):
     """Every sensor effect on the sensor-grid frame, stored transposed: ``grid[c, r]`` is sensor
     pixel ``(r, c)`` (``(w, h)``); writes `out` in the same layout.
@@ -355,6 +371,25 @@ def sense(grid, xr2, yr2, keys, p, out):
                 v = noisy[r]
                 o[r] = select_max(select_min(v + offset + gain * (v - refl), high), low)
     return out
+
+
+@jit
+def bilinear_taps(n_in, i0, i1, f):
+    """The two samples ``i0[x]``, ``i1[x]`` and the fraction ``f[x]`` of each of ``n_out =
+    len(f)`` pixels interpolated from `n_in` samples, pixel centres aligned: pixel ``x`` samples
+    ``u = (x + 0.5) n_in / n_out - 0.5`` clamped to ``[0, n_in - 1]``, ``i0 = floor(u)``, ``i1 =
+    min(i0 + 1, n_in - 1)`` and ``f = u - i0`` (computed in float64, stored in `f`'s dtype).
+    Returns ``(i0, i1, f)``."""
+    t = f.dtype.type
+    scale = n_in / f.size
+    top = n_in - 1
+    for x in range(f.size):
+        u = min(max((x + 0.5) * scale - 0.5, 0.0), np.float64(top))
+        k = int(math.floor(u))
+        i0[x] = k
+        i1[x] = min(k + 1, top)
+        f[x] = t(u - k)
+    return i0, i1, f
 
 
 @jit
