@@ -263,8 +263,8 @@ def format_rst(result):
                         ["regime", *groups_],
                         [[r, *(_cell(v["summary"][r][g]["miou"]) for g in groups_)]
                          for r in REGIMES]).splitlines()
-    lines += ["", "Findings (mIoU without background; a difference counts only when the t-test over "
-              "seeds and the bootstrap over seeds and frames both give p < 0.05):", ""]
+    lines += ["", "Findings (mIoU without background; a difference counts only when the t-test "
+              "over seeds and the bootstrap over seeds and frames both give p < 0.05):", ""]
     lines += [f"- {s}" for s in findings(result)]
     lines += ["", *H.list_table("mIoU without background (%)", ["regime", *groups_],
                                 [[r, *(_cell(v["summary"][r][g]["miou_no_bg"]) for g in groups_)]
