@@ -11,9 +11,10 @@ Two physical effects, applied to raw °C frames:
   ``s``) goes to ``T + (a' - a)`` at or below ``a``, ``T + r (a' - a) (37 - T) / (37 - s)`` in
   the skin band above ``e = s - 0.1 (s - a)`` (the skin by ``r (a' - a)``, nothing at the 37 °C
   core, which no room warms a face past), and in between to ``a' + (T - a) (e' - a') / (e -
-  a)``, with ``e'`` where the band's edge went. The map is continuous, needs no labels (it never traces a label border) and is not
-  affine on the face: a warm room squeezes everything between the air and the skin while the
-  skin keeps its own contrasts, a change that a per-frame normalisation does not undo.
+  a)``, with ``e'`` where the band's edge went. The map is continuous, needs no labels (it
+  never traces a label border) and is not affine on the face: a warm room squeezes everything
+  between the air and the skin while the skin keeps its own contrasts, a change that a
+  per-frame normalisation does not undo.
 - **The body.** Physiological states move regions against each other: the nose tip cools under
   stress and cold and warms at rest or after alcohol, the periorbital and perinasal regions
   change with arousal, and the nostrils and mouth follow the breathing phase. With labels, each

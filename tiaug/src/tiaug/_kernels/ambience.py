@@ -68,12 +68,12 @@ def move(image, occluded, shift, before, edge, slope, gain, core, inv_half, spot
     The room: a pixel at ``v`` moves by `shift` where ``v <= before`` (the old ambient), by
     ``gain * max(core - v, 0)`` where ``v > edge`` (the skin band), and in between by ``shift +
     (v - before) * slope`` (`slope` = the passive band's new width over its old one, less 1: 0
-    keeps the room when `shift` and `gain` are 0), clipped to [`low`, `high`]. Then each bump ``spots[k] =
-    (row, col, radius, delta)`` in order: ``delta * (1 - d**2 / radius**2)**2`` within `radius`
-    pixels of the centre, weighted by how warm the *input* pixel is, ``clip((image - before) *
-    inv_half, 0, 1)``, left out where `occluded` (uint8, 0 or 1; an empty array: nothing
-    occluded) is set, each sum clipped to [`low`, `high`]. The scalars have the frame's dtype.
-    Returns `out`.
+    keeps the room when `shift` and `gain` are 0), clipped to [`low`, `high`]. Then each bump
+    ``spots[k] = (row, col, radius, delta)`` in order: ``delta * (1 - d**2 / radius**2)**2``
+    within `radius` pixels of the centre, weighted by how warm the *input* pixel is,
+    ``clip((image - before) * inv_half, 0, 1)``, left out where `occluded` (uint8, 0 or 1; an
+    empty array: nothing occluded) is set, each sum clipped to [`low`, `high`]. The scalars have
+    the frame's dtype. Returns `out`.
     """
     height, width = image.shape
     t = image.dtype.type
