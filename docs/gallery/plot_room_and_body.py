@@ -4,8 +4,10 @@ One face in five rooms and five states
 
 :class:`tiaug.ThermalAmbience` moves a face to another room, or changes its physiological
 state. The first row moves one synthetic face, recorded at about 22 °C, to rooms at 5 to 35 °C
-with :func:`tiaug.functional.ambience`: the wall follows the room fully, the skin the less the
-warmer it is. The second row keeps the room and changes the body: a nose tip cooled by stress or
+with :func:`tiaug.functional.ambience`: the wall follows the room fully, the skin by a fifth of
+the change with its own contrasts kept, and hair, clothing and the cool nose tip in between, so a
+warm room leaves the face standing out less from its surroundings (each panel has its own
+colour scale). The second row keeps the room and changes the body: a nose tip cooled by stress or
 warmed at rest, the eyes and cheeks under a startle, the nostrils and mouth at the end of an
 exhale or an inhale. The third row shows what each state changed (output minus input, zoomed on
 the face) with the regions' circles from :func:`tiaug.ambience.face_anchors` and the labels'
@@ -18,7 +20,7 @@ from matplotlib.patches import Circle
 
 import tiaug.functional as F
 from tiaug import ThermalAmbience
-from tiaug.ambience import face_anchors
+from tiaug.ambience import SKIN_BAND, face_anchors
 from tiaug.datasets import make_face
 from tiaug.occlusion import scene_temperatures
 
@@ -74,23 +76,26 @@ plt.show()
 # The room
 # --------
 #
-# Every surface sits between the body core (37 °C) and the air. If its heat exchange stays as it
-# is, a surface at ``T`` in a room at ``a`` takes the share ``s = (37 - T) / (37 - a)`` of a
-# change of the room's temperature. The wall, at the air's temperature, takes all of it
-# (``s = 1``); forehead skin at 34 °C in a 22 °C room about 0.2; a nose tip at 30 °C about 0.5;
-# the ocular surface at 34.6 °C 0.16, which is the one slope that has been measured (Shah &
-# Galor, Clin Optom 2021: about 0.16 °C per °C). This gives the ranking that studies of faces in
-# cold and warm rooms report (the nose tip, cheeks and ears follow the room most, the forehead
-# less, the eye corners least; Briggs et al., Int J Biometeorol 2017) without a slope per
-# region. The map is monotone (no two pixels swap order) and uses no labels, so it never traces a
-# label's border. The frame's own room temperature ``a`` is estimated from the frame
-# (:func:`tiaug.scene.scene_temperatures`).
+# Perfused skin is held near body temperature: it follows the air by a small *skin response*
+# ``r`` (``skin_response``, 0.2 here; :class:`~tiaug.ThermalAmbience` draws 0.1-0.35), and the
+# warm features on it (the eye corners, the mouth) nearly with it (a pixel at ``T`` by ``r (a' -
+# a) (37 - T) / (37 - s)``: none at the 37 °C core), so the contrasts within the skin stay.
+# The skin band is every pixel above ``e = s - 0.1 (s - a)`` (``s`` the skin's, ``a`` the room's
+# temperature, both estimated from the frame by :func:`tiaug.scene.scene_temperatures`). Every
+# other surface keeps its heat exchange: the wall, at the air's temperature, follows the room
+# fully, and hair, clothing and a nose tip that loses heat stay at their fraction of the way from
+# the air to the band's edge, so their contrast to the skin scales with the skin-to-air
+# difference. A warm room squeezes them towards the skin; a cold one spreads them out. The map is
+# continuous and uses no labels, so it never traces a label's border, and it is not affine on
+# the face: a change that scaled every contrast alike would look the same after a per-frame
+# normalisation.
 #
 # Measured on the frames above: the wall (top-left corner), the forehead (0.8 interpupillary
 # distances above the eyes), the nose tip (the ``"nose"`` anchor) and the warmest eye pixel (the
 # inner eye corner), each the mean over a few pixels. The last two lines are each point's share
 # of the 30 °C change from the coldest to the warmest room, measured, and as the model gives it
-# from the recorded frame, ``(37 - T) / (37 - a)``.
+# from the recorded frame: 1 at or below ``a``, ``r (37 - T) / (37 - s)`` in the skin band, and
+# in between the share that keeps a pixel's fraction of the way from the air to the band's edge.
 
 ambient, skin = scene_temperatures(temps, labels)
 (r1, c1, _), (r2, c2, _) = anchors["periorbital"]
@@ -121,7 +126,12 @@ for room, frame in zip(rooms, in_rooms):
           + f"  {values[2] - values[1]:15.2f}")
 shares = [float((in_rooms[-1][w] - in_rooms[0][w]).mean()) / (rooms[-1] - rooms[0])
           for w in points.values()]
-model = [float(((37.0 - temps[w]) / (37.0 - ambient)).clip(0, 1).mean()) for w in points.values()]
+edge = skin - SKIN_BAND * (skin - ambient)
+band = 0.2 * (37.0 - temps) / (37.0 - skin)
+edge_share = 0.2 * (37.0 - edge) / (37.0 - skin)
+passive = 1.0 - (1.0 - edge_share) * (temps - ambient) / (edge - ambient)
+share = np.where(temps <= ambient, 1.0, np.where(temps > edge, band, passive))
+model = [float(share[w].mean()) for w in points.values()]
 print("share      " + "".join(f"{s:12.2f}" for s in shares))
 print("model      " + "".join(f"{s:12.2f}" for s in model))
 

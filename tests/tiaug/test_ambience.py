@@ -6,7 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -15,6 +15,7 @@ from tiaug.ambience import (
     CORE,
     DEFAULT_CLASSES,
     REGIONS,
+    SKIN_BAND,
     _anchors,
     _moments,
     ambience,
@@ -26,13 +27,24 @@ from tiaug.datasets import make_face
 # ---------------------------------------------------------------- slow references
 
 
-def reference_room(image, before, after):
-    """Each pixel's share of the room change, its distance to the core over the air's, pixel by
-    pixel in float64."""
-    out = np.empty(image.shape)
+def reference_room(image, before, skin, after, response):
+    """The room's three cases pixel by pixel in float64: the wall follows fully, the skin band by
+    the response at the skin's temperature and less towards the core, the passive band keeps its
+    fraction of the way from the air to the band's edge; a frame without skin warmer than the
+    air follows fully."""
+    def band(t):
+        gain = min(response * (after - before) / max(CORE - skin, 1.0), 0.9)
+        return gain * max(CORE - t, 0.0)
+
+    edge = skin - SKIN_BAND * (skin - before)
+    new_edge, out = edge + band(edge), np.empty(image.shape)
     for idx, t in np.ndenumerate(image.astype(np.float64)):
-        share = min(max((CORE - t) / (CORE - before), 0.0), 1.0)
-        out[idx] = t + (after - before) * share
+        if skin - before < 0.5 or t <= before:
+            out[idx] = t + after - before
+        elif t > edge:
+            out[idx] = t + band(t)
+        else:
+            out[idx] = after + (t - before) / (edge - before) * (new_edge - after)
     return out
 
 
@@ -74,15 +86,23 @@ def spot_lists(draw, shape):
 
 
 @given(data=st.data(), image=frames(), before=st.floats(-40.0, 35.0),
-       after=st.floats(-40.0, 36.0), skin=temperatures)
-def test_op_matches_the_slow_reference(data, image, before, after, skin):
+       after=st.floats(-40.0, 36.0), skin=temperatures, response=st.floats(0.0, 1.0))
+def test_op_matches_the_slow_reference(data, image, before, after, skin, response):
     spots = data.draw(spot_lists(image.shape))
     occluded = data.draw(arrays(bool, image.shape))
-    out = ambience(image, after, spots, scene=(before, skin), occluded=occluded)["image"]
-    expected = reference_room(image, before, after) + reference_bumps(
+    out = ambience(image, after, spots, skin_response=response, scene=(before, skin),
+                   occluded=occluded)["image"]
+    expected = reference_room(image, before, skin, after, response) + reference_bumps(
         image, occluded, (before, skin), spots)
     expected = np.clip(expected, -273.15, 1e4)
-    scale = float(np.abs(image).max()) + abs(after - before) + sum(abs(s["delta"]) for s in spots)
+    # The bands' slopes magnify the frame's rounding by up to their new over old widths.
+    edge = skin - SKIN_BAND * (skin - before)
+    band = min(response * (after - before) / max(CORE - skin, 1.0), 0.9)
+    new_edge = edge + band * max(CORE - edge, 0.0)
+    gain = 1.0 if skin - before < 0.5 else max(
+        1.0, abs(1.0 - band), abs((new_edge - after) / (edge - before)))
+    scale = gain * (float(np.abs(image).max()) + abs(after - before) + abs(skin)) + sum(
+        abs(s["delta"]) for s in spots)
     np.testing.assert_allclose(out, expected, rtol=0, atol=tolerance(image.dtype, scale))
     assert out.dtype == image.dtype
 
@@ -158,7 +178,8 @@ def test_outside_the_face_only_the_room_changes(index):
     temps, labels = FACES[index]
     out = ThermalAmbience()(image=temps, mask=labels, rng=index)
     p = out["params"]
-    room_only = ambience(temps, p["ambient"], scene=p["scene"])["image"]
+    room_only = ambience(temps, p["ambient"], skin_response=p["skin_response"],
+                         scene=p["scene"])["image"]
     spots = spots_from(p["anchors"], p)
     rows, cols = np.indices(temps.shape)
     near = np.zeros(temps.shape, bool)
@@ -196,12 +217,37 @@ def test_no_step_along_label_borders(index):
         assert step.max() <= slope + 1e-5
 
 
-@given(image=frames(), before=st.floats(-40.0, 35.0), after=st.floats(-40.0, 36.0))
-def test_the_room_keeps_the_order_of_temperatures(image, before, after):
-    out = ambience(image, after, scene=(before, 34.0))["image"].astype(np.float64)
+@given(image=frames(), before=st.floats(-40.0, 35.0), after=st.floats(-40.0, 36.0),
+       response=st.floats(0.0, 1.0))
+def test_the_room_has_no_steps_in_temperature(image, before, after, response):
+    # Continuous in the temperature: no two nearly equal pixels end far apart, so the map cannot
+    # draw a border that the frame does not have.
+    out = ambience(image, after, skin_response=response, scene=(before, 34.0))["image"]
+    edge = 34.0 - SKIN_BAND * (34.0 - before)
+    band = min(response * (after - before) / (CORE - 34.0), 0.9)
+    new_edge = edge + band * (CORE - edge)
+    slope = 1.0 if before > 33.5 else max(abs(1.0 - band),
+                                          abs((new_edge - after) / (edge - before)))
     order = np.argsort(image, axis=None, kind="stable")
-    assert (np.diff(out.ravel()[order]) >= -tolerance(image.dtype, 100.0)).all()
+    t, o = image.ravel()[order].astype(np.float64), out.ravel()[order].astype(np.float64)
+    bound = max(1.0, slope) * np.diff(t) + tolerance(image.dtype, 200.0 * max(1.0, slope))
+    assert (np.abs(np.diff(o)) <= bound).all()
     assert out.min() >= -273.15 and out.max() <= 1e4
+
+
+@given(image=frames(), before=st.floats(-40.0, 30.0), after=st.floats(-40.0, 36.0),
+       response=st.floats(0.0, 1.0))
+def test_a_room_no_warmer_than_the_skin_keeps_the_order_of_temperatures(image, before, after,
+                                                                        response):
+    # Up to the room where the passive band closes (its edge reaches the air), nothing
+    # overtakes anything; in warmer rooms the passive surfaces lie between the skin and the air.
+    edge = 34.0 - SKIN_BAND * (34.0 - before)
+    band = min(response * (after - before) / (CORE - 34.0), 0.9)
+    assume(edge + band * (CORE - edge) >= after)
+    out = ambience(image, after, skin_response=response, scene=(before, 34.0))["image"]
+    order = np.argsort(image, axis=None, kind="stable")
+    assert (np.diff(out.ravel()[order].astype(np.float64))
+            >= -tolerance(image.dtype, 200.0)).all()
 
 
 @pytest.mark.parametrize("after", [-40.0, 5.0, 22.0, 36.0])
@@ -213,18 +259,24 @@ def test_temperatures_stay_physical_at_the_limits(after):
     assert out[1, 1] == 1e4
 
 
-def test_the_room_moves_wall_fully_and_warm_skin_least():
+def test_the_room_moves_the_wall_fully_and_the_skin_band_by_its_response():
     temps, labels = FACES[0]
-    out = ambience(temps, 32.0, mask=labels)["image"]
-    shift = out - temps
-    ambient, _ = (float(v) for v in ThermalAmbience()(image=temps, mask=labels,
-                                                      rng=0)["params"]["scene"])
-    wall = temps <= ambient  # the colder half of the room's pixels: the whole change
+    out = ambience(temps, 32.0, skin_response=0.25, mask=labels)["image"]
+    shift = (out - temps).astype(np.float64)
+    ambient, skin = (float(v) for v in ThermalAmbience()(image=temps, mask=labels,
+                                                          rng=0)["params"]["scene"])
+    wall = temps <= ambient  # the colder part of the room's pixels: the whole change
     assert wall.sum() > 1000
     np.testing.assert_allclose(shift[wall], 32.0 - ambient, atol=1e-4)
-    eyes, nose = labels == 3, labels == 5
-    # The cool nose tip follows the room more than the warm inner canthi (the eyes' hottest).
-    assert shift[nose].max() > shift[eyes][temps[eyes] > np.percentile(temps[eyes], 90)].mean()
+    # The skin band moves by the response at the skin's temperature, its warmer pixels (the eyes'
+    # canthi) less, towards none at the core.
+    band = temps > skin - SKIN_BAND * (skin - ambient)
+    assert (band & (labels == 3)).any() and (band & (labels == 1)).any()
+    expected = 0.25 * (32.0 - ambient) * (CORE - temps[band]) / (CORE - skin)
+    np.testing.assert_allclose(shift[band], expected, atol=1e-4)
+    # The cool nose tip, outside the band, follows the room more than the skin.
+    nose = (labels == 5) & ~band
+    assert nose.any() and shift[nose].min() > 0.25 * (32.0 - ambient) + 1e-3
 
 
 def test_a_warmer_nose_is_warmer():
@@ -254,7 +306,8 @@ def test_without_labels_only_the_room_changes():
     assert p["anchors"] == {}
     # The same draws with or without labels: the stream does not depend on them.
     assert all(p[k] == with_mask[k] for k in ("ambient", *REGIONS))
-    room = ambience(temps, p["ambient"], scene=p["scene"])["image"]
+    room = ambience(temps, p["ambient"], skin_response=p["skin_response"],
+                    scene=p["scene"])["image"]
     np.testing.assert_array_equal(without["image"], room)
 
 

@@ -2,12 +2,19 @@
 
 Two physical effects, applied to raw °C frames:
 
-- **The room.** Every surface sits between the body core and the air. With its heat exchange
-  unchanged, a surface at ``T`` in a room at ``a`` moves to ``T + (a' - a) * s`` in a room at
-  ``a'``, with ``s = (core - T) / (core - a)`` clipped to [0, 1]: the wall and anything at the
-  air's temperature follow the room fully, skin the less the warmer (better perfused) it is, a
-  pixel at core temperature not at all. The map is monotone (no two pixels swap order) and needs
-  no labels, so it never traces a label border.
+- **The room.** Perfused skin is held near body temperature: it follows the air by a small
+  *skin response* ``r`` (°C per °C), and the warm features on it (the inner canthi, the mouth)
+  with it, so the contrasts within the skin stay. Every other surface (the wall, clothing, hair,
+  the ears' rims, a nose tip that loses heat) keeps its heat exchange: it stays at the same
+  fraction of the way from the air to the skin, so its contrast to the skin scales with the
+  skin-to-air difference. In a room at ``a'`` a pixel at ``T`` (frame at ambient ``a``, skin
+  ``s``) goes to ``T + (a' - a)`` at or below ``a``, ``T + r (a' - a) (37 - T) / (37 - s)`` in
+  the skin band above ``e = s - 0.1 (s - a)`` (the skin by ``r (a' - a)``, nothing at the 37 °C
+  core, which no room warms a face past), and in between to ``a' + (T - a) (e' - a') / (e -
+  a)``, with ``e'`` where the band's edge went. The map is continuous, needs no labels (it
+  never traces a label border) and is not affine on the face: a warm room squeezes everything
+  between the air and the skin while the skin keeps its own contrasts, a change that a
+  per-frame normalisation does not undo.
 - **The body.** Physiological states move regions against each other: the nose tip cools under
   stress and cold and warms at rest or after alcohol, the periorbital and perinasal regions
   change with arousal, and the nostrils and mouth follow the breathing phase. With labels, each
@@ -39,10 +46,10 @@ from ._validation import (
 )
 from .scene import _scene_temperatures, check_scene
 
-#: Body core temperature (°C): the temperature skin approaches as the room approaches it.
+#: Body core temperature (°C): no room warms skin past it.
 CORE = 37.0
-#: Highest room temperature (°C) a frame can be moved to: below `CORE`, so the map stays monotone.
-MAX_AMBIENT = CORE - 1.0
+#: Highest room temperature (°C) a frame can be moved to.
+MAX_AMBIENT = 36.0
 #: Lowest room temperature (°C) a frame can be moved to.
 MIN_AMBIENT = -40.0
 #: The body's regions, in the order their changes are drawn.
@@ -68,9 +75,18 @@ _MAX_LABEL_SPAN = 1 << 16
 _MIN_RADIUS = 1e-3
 # Below this ambient-to-skin span (°C) the bumps weigh every pixel fully (a uniform frame).
 _MIN_HALF_SPAN = 0.5
+# The farthest a warm room moves the skin band towards the core (a fraction of the way).
+_MAX_GAIN = 0.9
+#: The skin band: the pixels within this fraction of the skin-to-air difference below the skin
+#: temperature, and all warmer ones (an assumption: perfused skin spans about 1 °C below the
+#: face's median in a 22 °C room; the heat-losing nose tip, 1.5-4 °C below, is outside it).
+SKIN_BAND = 0.1
+#: Range of the skin response (°C of skin per °C of air) that ThermalAmbience draws from.
+SKIN_RESPONSE = (0.1, 0.35)
 
 
-def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
+def ambience(image, ambient, spots=(), *, skin_response=0.2, scene=None, mask=None,
+             occluded=None):
     """Move a frame to a room at `ambient` °C and add smooth bumps of skin temperature change.
 
     Parameters
@@ -78,14 +94,18 @@ def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
     image : ndarray of float32 or float64, shape (H, W)
         Temperatures in °C.
     ambient : float or None
-        Temperature of the new room in °C, in [-40, 36]; None keeps the room. Each pixel at
-        ``T`` moves by ``(ambient - a) * clip((37 - T) / (37 - a), 0, 1)``, ``a`` the frame's
-        own ambient temperature (see `scene`).
+        Temperature of the new room in °C, in [-40, 36]; None keeps the room. With the frame's
+        own ambient ``a`` and skin ``s`` (see `scene`) and ``e = s - 0.1 (s - a)``, a pixel at
+        ``T`` moves by ``ambient - a`` at or below ``a``, by ``skin_response * (ambient - a) *
+        (37 - T) / (37 - s)`` above ``e`` (the skin band), and in between to the same fraction
+        of the way from the new air to the band's new edge (module docstring).
     spots : sequence of dict, optional
         Bumps of skin temperature change, each ``{"center": (row, col), "radius": r, "delta":
         d}``: ``d * (1 - dist**2 / r**2)**2`` °C within ``r`` pixels of the centre (peak ``d``,
         smooth, zero from ``r`` on), weighted by how warm the input pixel is (full at half the way
         from ambient to skin and above, none at ambient), none on `occluded` pixels.
+    skin_response : float, optional
+        °C the skin moves per °C of room change, in [0, 1].
     scene : (float, float), optional
         The input's ambient and skin temperatures in °C; None estimates them with
         :func:`tiaug.scene.scene_temperatures` from `image` and `mask`.
@@ -107,7 +127,8 @@ def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
         of such dicts, `scene` not a pair of numbers, or `mask` / `occluded` not an integer /
         bool array.
     ValueError
-        If `image` is not a finite 2-D frame, `ambient` is outside [-40, 36], a spot's centre or
+        If `image` is not a finite 2-D frame, `ambient` is outside [-40, 36], `skin_response`
+        outside [0, 1], a spot's centre or
         radius is not finite (radius in [0.001, 65536]) or its delta is outside [-10000, 10000],
         `scene` holds a temperature outside [-273.15, 10000], or `mask` / `occluded` has
         another shape.
@@ -118,18 +139,20 @@ def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
 
     Examples
     --------
-    A wall at 20 °C and skin at 34 °C, moved to a 30 °C room: the wall follows fully, the skin
-    by the fraction of its distance to the 37 °C core.
+    A wall at 20 °C, hair at 27 °C and skin at 34 °C, moved to a 30 °C room: the wall follows
+    fully, the skin by a fifth of the change, and the hair stays 0.56 of the way from the air to
+    the skin band's edge (20 to 32.6 °C before, 30 to 34.6 °C after).
 
     >>> import numpy as np
     >>> from tiaug.functional import ambience
-    >>> temps = np.array([[20.0, 20.0], [34.0, 34.0]])
-    >>> ambience(temps, 30.0, scene=(20.0, 34.0))["image"]
-    array([[30.        , 30.        ],
-           [35.76470588, 35.76470588]])
+    >>> temps = np.array([[20.0, 27.0], [34.0, 34.0]])
+    >>> ambience(temps, 30.0, scene=(20.0, 34.0))["image"].round(2)
+    array([[30.  , 32.56],
+           [36.  , 36.  ]])
     """
     image = check_image(image)
     ambient = None if ambient is None else _check_ambient(ambient, "ambient")
+    skin_response = _check_response(skin_response, "skin_response")
     spots = _check_spots(spots)
     mask = check_mask(mask, image.shape)
     occluded = check_occluded(occluded, image.shape)
@@ -137,12 +160,16 @@ def ambience(image, ambient, spots=(), *, scene=None, mask=None, occluded=None):
         scene = _scene_temperatures(image, mask)
     else:
         scene = check_scene(scene)
-    out = _ambience(image, occluded, scene, ambient, spots)
+    out = _ambience(image, occluded, scene, ambient, spots, skin_response)
     return result(out, mask, occluded, image, mask, occluded)
 
 
 def _check_ambient(value, name):
     return check_number(value, name, low=MIN_AMBIENT, high=MAX_AMBIENT)
+
+
+def _check_response(value, name):
+    return check_number(value, name, low=0.0, high=1.0)
 
 
 def _check_spots(spots, name="spots"):
@@ -173,7 +200,7 @@ def _check_spots(spots, name="spots"):
     return np.array(rows, np.float64).reshape(-1, 4)
 
 
-def _ambience(image, occluded, scene, ambient, spots):
+def _ambience(image, occluded, scene, ambient, spots, skin_response):
     """The frame moved to `ambient` (None: kept) plus the (k, 4) `spots`; checked arguments."""
     from ._kernels.ambience import move
 
@@ -182,18 +209,31 @@ def _ambience(image, occluded, scene, ambient, spots):
     dtype = image.dtype.type
     # A colder room or a hand-edited bump must not leave the temperatures a camera reports.
     low, high = dtype(ABSOLUTE_ZERO), dtype(MAX_TEMPERATURE)
-    # A frame whose own ambient is at or above the core has no room to move: it stays.
-    if ambient is None or not before < MAX_AMBIENT:
+    span = skin - before
+    if ambient is None:
         if not spots.shape[0]:
             return image.copy()
-        shift, inv_span = 0.0, 0.0
+        shift = gain = slope = 0.0
+        edge = before
+    elif span < _MIN_HALF_SPAN:
+        # Nothing warmer than the air: no skin, the whole frame follows the room.
+        shift, gain, slope, edge = ambient - before, 0.0, 0.0, MAX_TEMPERATURE
     else:
-        shift, inv_span = ambient - before, 1.0 / (CORE - before)
+        shift = ambient - before
+        # The skin moves by r * shift; the band's warmer pixels less, none at the core, so no
+        # room warms a face past the body's temperature, and at most _MAX_GAIN of the way there
+        # (the band keeps its order).
+        gain = min(skin_response * shift / max(CORE - skin, 1.0), _MAX_GAIN)
+        edge = skin - SKIN_BAND * span
+        new_edge = edge + gain * max(CORE - edge, 0.0)
+        # The passive band [before, edge] keeps each pixel's fraction of the way from the air to
+        # the band's edge.
+        slope = (new_edge - ambient) / (edge - before) - 1.0
     occ = (np.zeros((0, 0), np.uint8) if occluded is None or not spots.shape[0]
            else np.ascontiguousarray(occluded).view(np.uint8))
-    half = max(0.5 * (skin - before), _MIN_HALF_SPAN)
-    return move(image, occ, dtype(shift), dtype(inv_span), dtype(CORE), dtype(before),
-                dtype(1.0 / half), spots, low, high, np.empty_like(image))
+    half = max(0.5 * span, _MIN_HALF_SPAN)
+    return move(image, occ, dtype(shift), dtype(before), dtype(edge), dtype(slope), dtype(gain),
+                dtype(CORE), dtype(1.0 / half), spots, low, high, np.empty_like(image))
 
 
 # ---------------------------------------------------------------- where the regions are
@@ -406,10 +446,11 @@ def spots_from(anchors, deltas):
 class ThermalAmbience(Transform):
     """A face in another room or another physiological state.
 
-    Per frame, draws a room temperature and a change of each of the body's regions (nose tip,
-    periorbital, perinasal, breathing at the nostrils and mouth), then moves the frame there with
-    :func:`tiaug.functional.ambience`: every pixel towards the new room by how far it is from core
-    temperature (the wall fully, cool skin more than warm skin), and each region's change as a
+    Per frame, draws a room temperature, the skin's response to it and a change of each of the
+    body's regions (nose tip, periorbital, perinasal, breathing at the nostrils and mouth), then
+    moves the frame there with :func:`tiaug.functional.ambience`: the wall fully, the skin band
+    by the response with its contrasts kept, everything in between (clothing, hair, a cool nose
+    tip) at its fraction of the way from the air to the skin, and each region's change as a
     smooth bump placed by the labels. Without a mask only the room changes (scene level: ambient
     and skin from :func:`tiaug.scene.scene_temperatures`). Labels and ``occluded`` pass
     through unchanged; occluded pixels get no bumps.
@@ -419,6 +460,9 @@ class ThermalAmbience(Transform):
     ambient : (float, float) or None, optional
         Range of the new room's temperature in °C, within [-40, 36], drawn uniformly; None keeps
         the room. The default spans cool indoor rooms to hot outdoor shade (see Notes).
+    skin_response : float or (float, float), optional
+        Range of the skin's response to the room, °C per °C within [0, 1], drawn uniformly (see
+        Notes).
     nose : float or (float, float), optional
         Range of the nose tip's change in °C (negative: cooling).
     periorbital, perinasal, breathing : float or (float, float), optional
@@ -449,13 +493,17 @@ class ThermalAmbience(Transform):
 
     Notes
     -----
-    The room model keeps each surface's heat exchange fixed, so a pixel's share of a change of
-    the air temperature is its distance to the core (37 °C) over the air's: 1 for the wall,
-    about 0.2 for forehead skin at 34 °C in a 22 °C room, about 0.5 for a nose tip at 30 °C, and
-    0.16 for the ocular surface at 34.6 °C, the one sourced slope (Shah & Galor, Clin Optom 2021:
-    ~0.16 °C per °C). It gives the measured ranking without a slope per region: the nose tip,
-    cheeks and ears follow the room far more than the forehead, the inner canthi and the cornea
-    least (Briggs et al., Int J Biometeorol 2017; Tian, Liu & Wargocki, Indoor Air 2022).
+    The room model (module docstring) tells perfused skin, which the body holds near its
+    temperature, from the passive surfaces, which keep their heat exchange. The skin's response is
+    not measured per region in the literature we found; the evidence brackets it: mean skin
+    temperature 27.9, 33.3 and 37.2 °C at 8, 24 and 40 °C air during exercise (0.24-0.34 °C per
+    °C; PubMed 8588795), the ocular surface ~0.16 °C per °C (Shah & Galor, Clin Optom 2021), the
+    forehead the most stable of the face. Hence 0.1 to 0.35 by default. The passive surfaces give
+    the measured ranking without a slope per region: the nose tip, cheeks and ears follow the
+    room far more than the forehead, the inner canthi and the cornea least (Briggs et al., Int J
+    Biometeorol 2017; Tian, Liu & Wargocki, Indoor Air 2022). Every contrast of a face is not
+    scaled alike: an affine change would vanish under a per-frame normalisation (min-max or
+    standardisation) and teach a network nothing.
 
     Defaults and their sources (changes of the peak of each bump):
 
@@ -463,6 +511,7 @@ class ThermalAmbience(Transform):
     region       default (°C)     evidence
     ===========  ===============  =========================================================
     room         10 to 35         cool indoor rooms to outdoor shade in summer
+    skin         0.1 to 0.35      °C per °C of room, bracketed as above
     nose tip     -4 to +4         stress cools it 3-6 °C (Theroude et al., PLOS One 2026, as
                                   reported); warmer than the forehead after alcohol (Koukiou
                                   & Anastassopoulos 2012); magnitudes of warming not found
@@ -495,12 +544,13 @@ class ThermalAmbience(Transform):
     True
     """
 
-    def __init__(self, ambient=(10.0, 35.0), nose=(-4.0, 4.0), periorbital=(-1.0, 1.0),
-                 perinasal=(-1.0, 1.0), breathing=(-1.0, 1.0), classes=None, ignore_index=255,
-                 p=1.0):
+    def __init__(self, ambient=(10.0, 35.0), skin_response=SKIN_RESPONSE, nose=(-4.0, 4.0),
+                 periorbital=(-1.0, 1.0), perinasal=(-1.0, 1.0), breathing=(-1.0, 1.0),
+                 classes=None, ignore_index=255, p=1.0):
         super().__init__(p)
         self.ambient = None if ambient is None else check_range(
             ambient, "ambient", low=MIN_AMBIENT, high=MAX_AMBIENT)
+        self.skin_response = check_range(skin_response, "skin_response", low=0.0, high=1.0)
         self.nose = _check_change(nose, "nose")
         self.periorbital = _check_change(periorbital, "periorbital")
         self.perinasal = _check_change(perinasal, "perinasal")
@@ -511,15 +561,19 @@ class ThermalAmbience(Transform):
     def sample(self, image, mask, rng):
         # Drawn whether or not a mask places the regions: the stream does not depend on it.
         ambient = None if self.ambient is None else float(rng.uniform(*self.ambient))
+        response = float(rng.uniform(*self.skin_response))
         changes = {r: float(rng.uniform(*getattr(self, r))) for r in REGIONS}
         scene = _scene_temperatures(image, mask, self.ignore_index)
         anchors = {} if mask is None else _anchors(mask, self.classes)
-        return {"scene": scene, "ambient": ambient, **changes, "anchors": anchors}
+        return {"scene": scene, "ambient": ambient, "skin_response": response, **changes,
+                "anchors": anchors}
 
     def _check_drawn(self, params):
         scene = check_scene(drawn_value(params, "scene"), "params['scene']")
         ambient = drawn_value(params, "ambient")
         ambient = None if ambient is None else _check_ambient(ambient, "params['ambient']")
+        response = _check_response(drawn_value(params, "skin_response"),
+                                   "params['skin_response']")
         changes = {r: check_number(drawn_value(params, r), f"params[{r!r}]",
                                    low=-MAX_DIFFERENCE, high=MAX_DIFFERENCE) for r in REGIONS}
         anchors = drawn_value(params, "anchors")
@@ -532,15 +586,16 @@ class ThermalAmbience(Transform):
                 raise TypeError(f"params['anchors'][{region!r}] must be a list of (row, col, "
                                 f"radius) triples, got {places!r:.80}")
         _check_spots(spots_from(anchors, changes), "params['anchors'] (as spots)")
-        return {**params, "scene": scene, "ambient": ambient, **changes, "anchors": anchors}
+        return {**params, "scene": scene, "ambient": ambient, "skin_response": response,
+                **changes, "anchors": anchors}
 
     def apply(self, params, image, mask, occluded):
         # Drawn or checked for replay already: straight to the kernel's (k, 4) array.
         spots = np.array([(r, c, radius, params[region])
                           for region, places in params["anchors"].items()
                           for r, c, radius in places], np.float64).reshape(-1, 4)
-        return _ambience(image, occluded, params["scene"], params["ambient"], spots), mask, \
-            occluded
+        return _ambience(image, occluded, params["scene"], params["ambient"], spots,
+                         params["skin_response"]), mask, occluded
 
 
 def _check_change(value, name):

@@ -1,4 +1,4 @@
-"""The room and the body: a monotone map of every pixel towards a new ambient temperature, and
+"""The room and the body: a continuous, piecewise-linear map of every pixel to a new room, and
 smooth compact bumps of skin temperature change (see :mod:`tiaug.ambience`)."""
 
 import numpy as np
@@ -61,17 +61,19 @@ def split_moments(mask, label, step, first, last, r0, c0, ar, ac, out):
 
 
 @jit
-def move(image, occluded, shift, inv_span, core, ambient, inv_half, spots, low, high, out):
+def move(image, occluded, shift, before, edge, slope, gain, core, inv_half, spots, low, high,
+         out):
     """Move `image` to another room and add the body's bumps, row by row, into `out`.
 
-    The room: ``image + shift * s`` with ``s = clip((core - image) * inv_span, 0, 1)`` (a pixel
-    at the old ambient or colder moves by the whole `shift`, one at `core` or hotter stays;
-    `inv_span` = 1 / (core - old ambient); `shift` 0 keeps the room), clipped to [`low`,
-    `high`]. Then each bump ``spots[k] = (row, col, radius, delta)`` in order: ``delta * (1 -
-    d**2 / radius**2)**2`` within `radius` pixels of the centre, weighted by how warm the *input*
-    pixel is, ``clip((image - ambient) * inv_half, 0, 1)``, left out where `occluded` (uint8, 0
-    or 1; an empty array: nothing occluded) is set, each sum clipped to [`low`, `high`]. The
-    scalars have the frame's dtype. Returns `out`.
+    The room: a pixel at ``v`` moves by `shift` where ``v <= before`` (the old ambient), by
+    ``gain * max(core - v, 0)`` where ``v > edge`` (the skin band), and in between by ``shift +
+    (v - before) * slope`` (`slope` = the passive band's new width over its old one, less 1: 0
+    keeps the room when `shift` and `gain` are 0), clipped to [`low`, `high`]. Then each bump
+    ``spots[k] = (row, col, radius, delta)`` in order: ``delta * (1 - d**2 / radius**2)**2``
+    within `radius` pixels of the centre, weighted by how warm the *input* pixel is,
+    ``clip((image - before) * inv_half, 0, 1)``, left out where `occluded` (uint8, 0 or 1; an
+    empty array: nothing occluded) is set, each sum clipped to [`low`, `high`]. The scalars have
+    the frame's dtype. Returns `out`.
     """
     height, width = image.shape
     t = image.dtype.type
@@ -83,8 +85,11 @@ def move(image, occluded, shift, inv_span, core, ambient, inv_half, spots, low, 
         o = out[i]
         for j in range(width):
             v = x[j]
-            s = select_max(select_min((core - v) * inv_span, one), zero)
-            o[j] = select_max(select_min(v + shift * s, high), low)
+            # Selects, not branches: the loop vectorises.
+            passive = select_max(v - before, zero) * slope + shift
+            skin = select_max(core - v, zero) * gain
+            d = passive if v <= edge else skin
+            o[j] = select_max(select_min(v + d, high), low)
         for k in range(spots.shape[0]):
             r0, c0, radius, delta = spots[k, 0], spots[k, 1], spots[k, 2], spots[k, 3]
             dr2 = (i - r0) * (i - r0)
@@ -106,13 +111,13 @@ def move(image, occluded, shift, inv_span, core, ambient, inv_half, spots, low, 
                 for j in range(xs.size):
                     dc = start + t(j)
                     q = select_max(base - dc * dc * inv, zero)
-                    w = select_max(select_min((xs[j] - ambient) * inv_half, one), zero)
+                    w = select_max(select_min((xs[j] - before) * inv_half, one), zero)
                     w = w * (one - t(occ[j]))
                     os[j] = select_max(select_min(os[j] + d * q * q * w, high), low)
             else:
                 for j in range(xs.size):
                     dc = start + t(j)
                     q = select_max(base - dc * dc * inv, zero)
-                    w = select_max(select_min((xs[j] - ambient) * inv_half, one), zero)
+                    w = select_max(select_min((xs[j] - before) * inv_half, one), zero)
                     os[j] = select_max(select_min(os[j] + d * q * q * w, high), low)
     return out
