@@ -141,13 +141,13 @@ def ambience(image, ambient, spots=(), *, skin_response=0.2, scene=None, mask=No
     --------
     A wall at 20 °C, hair at 27 °C and skin at 34 °C, moved to a 30 °C room: the wall follows
     fully, the skin by a fifth of the change, and the hair stays 0.56 of the way from the air to
-    the skin band's edge (20 to 32.6 °C before, 30 to 34.6 °C after).
+    the skin band's edge (20 to 32.6 °C before, 30 to 35.5 °C after).
 
     >>> import numpy as np
     >>> from tiaug.functional import ambience
     >>> temps = np.array([[20.0, 27.0], [34.0, 34.0]])
     >>> ambience(temps, 30.0, scene=(20.0, 34.0))["image"].round(2)
-    array([[30.  , 32.56],
+    array([[30.  , 33.07],
            [36.  , 36.  ]])
     """
     image = check_image(image)
